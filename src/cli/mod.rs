@@ -1,0 +1,49 @@
+//! The command-line front end: one module per command, each "load, compute,
+//! print".
+
+pub mod args;
+mod deck;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+
+use args::{Cli, Command, DeckCommand};
+
+/// Runs one invocation and returns the exit code; errors are printed by `main`.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        None => {
+            Cli::command().write_help(&mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Deck(DeckCommand::Check(a))) => deck::check(&a, &mut out),
+        Some(Command::Deck(DeckCommand::Schema)) => {
+            out.write_all(recall::deckfile::schema_json().as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// True when the error is only that stdout was closed (`recall … | head`).
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The error and its causes on one line.
+pub fn describe(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
+}

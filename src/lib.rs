@@ -1,0 +1,10 @@
+//! recall: a spaced-repetition quiz engine for the terminal.
+//!
+//! Data flows one way: deck files are parsed and checked into [`model::Deck`]s,
+//! which expand into study items; the pure [`sched`] module computes each
+//! item's next state from an answer.
+
+pub mod clock;
+pub mod deckfile;
+pub mod model;
+pub mod sched;
