@@ -4,7 +4,9 @@
 //! which expand into study items; the pure [`sched`] module computes each
 //! item's next state from an answer.
 
+pub mod bundled;
 pub mod clock;
 pub mod deckfile;
+pub mod fsutil;
 pub mod model;
 pub mod sched;

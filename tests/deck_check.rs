@@ -156,6 +156,7 @@ fn every_command_has_an_example_in_its_help() {
         vec!["deck", "--help"],
         vec!["deck", "check", "--help"],
         vec!["deck", "schema", "--help"],
+        vec!["derive", "--help"],
     ] {
         recall()
             .args(&args)

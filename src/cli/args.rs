@@ -29,6 +29,34 @@ pub enum Command {
         after_help = "Examples:\n  recall deck check decks/*.json\n  recall deck schema"
     )]
     Deck(DeckCommand),
+    /// Draft a deck from a plain-text document
+    #[command(
+        long_about = "Turns a plain-text document into a draft deck: sections from its headings, a date card\n\
+                      for every sentence that carries a year (ranges and decades too), and cloze cards for\n\
+                      the named things in those sentences. The same document always gives the same deck.\n\
+                      Edit the draft, then check it with `recall deck check`.",
+        after_help = "Examples:\n  recall derive article.txt -o my-deck.json\n  recall derive article.txt --id history --title \"Modern history\" | less"
+    )]
+    Derive(DeriveArgs),
+}
+
+/// `recall derive`
+#[derive(Debug, Args)]
+pub struct DeriveArgs {
+    /// The document, as UTF-8 plain text
+    pub document: PathBuf,
+    /// The deck id (lowercase letters, digits and '-'); from the title if absent
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The deck title; the document's first heading if absent
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Write the deck to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// `recall deck …`

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod deck;
+mod derive;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Deck(DeckCommand::Check(a))) => deck::check(&a, &mut out),
+        Some(Command::Derive(a)) => derive::run(&a, &mut out),
         Some(Command::Deck(DeckCommand::Schema)) => {
             out.write_all(recall::deckfile::schema_json().as_bytes())?;
             Ok(ExitCode::SUCCESS)

@@ -1,9 +1,11 @@
 //! Deck files: reading them safely (they arrive by e-mail), checking them with
 //! precise messages, and writing them.
 
+mod derive;
 mod format;
 mod parse;
 
+pub use derive::{DeriveOptions, YearMention, derive, find_years, sentences};
 pub use format::{CardFile, DeckFile, schema_json, to_json};
 pub use parse::{
     COMMON_FIELDS, CardRef, DECK_FIELDS, Diagnostic, KIND_FIELDS, MAX_CARDS, MAX_TEXT_CHARS,
@@ -25,7 +27,7 @@ pub enum DeckFileError {
     NotFound { path: PathBuf },
     #[error("cannot read '{}': it is a directory, not a deck file", .path.display())]
     IsDirectory { path: PathBuf },
-    #[error("'{}' is larger than the {} MB limit for a deck", .path.display(), MAX_DECK_BYTES / 1024 / 1024)]
+    #[error("'{}' is larger than the {} MB limit", .path.display(), MAX_DECK_BYTES / 1024 / 1024)]
     TooLarge { path: PathBuf },
     #[error("'{}' is not UTF-8 text (invalid byte at line {line}); save it as UTF-8", .path.display())]
     NotUtf8 { path: PathBuf, line: usize },
@@ -52,7 +54,7 @@ fn render_all(path: &Path, diagnostics: &[Diagnostic]) -> String {
     )
 }
 
-/// Reads a deck file's text, refusing directories, files over the size limit
+/// Reads a deck file's (or a document's) text, refusing directories, files over the size limit
 /// and text that is not UTF-8.
 pub fn read_text(path: &Path) -> Result<String, DeckFileError> {
     let io = |source: std::io::Error| match source.kind() {
