@@ -29,6 +29,16 @@ fn parent_of(path: &Path) -> PathBuf {
 /// old file or the new one, never a mix. Writes a temporary file beside it,
 /// fsyncs it, renames it over `path`, and fsyncs the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, bytes, || {})
+}
+
+/// [`write_atomic`], calling `before_rename` once the temporary file is on
+/// disk (the durability tests crash the process there).
+pub fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    before_rename: impl FnOnce(),
+) -> io::Result<()> {
     let dir = parent_of(path);
     let name = path
         .file_name()
@@ -45,6 +55,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
             .open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
+        before_rename();
         fs::rename(&tmp, path)?;
         sync_dir(&dir)
     })();

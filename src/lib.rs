@@ -5,8 +5,11 @@
 //! item's next state from an answer.
 
 pub mod bundled;
+pub mod catalog;
 pub mod clock;
 pub mod deckfile;
 pub mod fsutil;
 pub mod model;
+pub mod progress;
 pub mod sched;
+pub mod store;

@@ -18,6 +18,24 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Where decks and progress are kept [default: the platform data directory,
+    /// e.g. ~/.local/share/recall]
+    #[arg(long, global = true, env = "RECALL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Whose progress to use [default: default]
+    #[arg(long, global = true, env = "RECALL_USER", value_name = "NAME")]
+    pub user: Option<String>,
+    /// Pretend it is this time: an RFC 3339 timestamp (2026-03-01T09:30:00+01:00) or a
+    /// date (2026-03-01, meaning noon local time); for tests, scripts and simulations
+    #[arg(long, global = true, env = "RECALL_NOW", value_name = "TIME")]
+    pub now: Option<String>,
 }
 
 /// The subcommands.
@@ -38,6 +56,110 @@ pub enum Command {
         after_help = "Examples:\n  recall derive article.txt -o my-deck.json\n  recall derive article.txt --id history --title \"Modern history\" | less"
     )]
     Derive(DeriveArgs),
+    /// Record one answer without a session (for scripts and other front ends)
+    #[command(
+        long_about = "Records one answer, graded 0–5 as SM-2 defines it (5 perfect, 4 correct after\n\
+                      hesitation, 3 correct with difficulty, 2 wrong but easy once seen, 1 wrong,\n\
+                      0 blackout), and prints the item's new schedule. ITEM is DECK/ITEM, or ITEM\n\
+                      alone when only one deck has it, or ITEM with --deck.",
+        after_help = "Examples:\n  recall review japan-russia-dates/laxman-hokkaido --grade 4\n  recall review portsmouth-cloze#c2 --deck ./my-deck.json --grade 5 --json"
+    )]
+    Review(ReviewArgs),
+    /// Show every item's schedule: repetitions, easiness, interval, due date
+    #[command(
+        after_help = "Examples:\n  recall progress\n  recall progress japan-russia-dates --json"
+    )]
+    Progress(DecksArgs),
+    /// Show what is due today and in the next 7 days
+    #[command(after_help = "Examples:\n  recall due\n  recall due japan-russia-facts --json")]
+    Due(DecksArgs),
+    /// List the learner profiles in the data directory
+    #[command(after_help = "Examples:\n  recall users\n  recall --user alice due")]
+    Users(JsonArgs),
+    /// Print the paths and the day recall is using
+    #[command(after_help = "Examples:\n  recall where\n  recall --data-dir /tmp/try where --json")]
+    Where(JsonArgs),
+    /// Check the review log and snapshot, and repair them
+    #[command(
+        long_about = "Reads the whole review log and the state snapshot and reports every problem: damaged\n\
+                      lines, a line cut off by a crash, a stale snapshot, a profile locked by another process.\n\
+                      With --repair, backs the log up, moves damaged lines to a side file, and rebuilds the\n\
+                      snapshot.",
+        after_help = "Examples:\n  recall doctor\n  recall --user alice doctor --repair"
+    )]
+    Doctor(DoctorArgs),
+}
+
+/// An answer mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    Flip,
+    Typed,
+    Choice,
+    Timeline,
+    Script,
+}
+
+impl From<ModeArg> for recall::progress::Mode {
+    fn from(m: ModeArg) -> Self {
+        use recall::progress::Mode;
+        match m {
+            ModeArg::Flip => Mode::Flip,
+            ModeArg::Typed => Mode::Typed,
+            ModeArg::Choice => Mode::Choice,
+            ModeArg::Timeline => Mode::Timeline,
+            ModeArg::Script => Mode::Script,
+        }
+    }
+}
+
+/// `recall review`
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The study item: DECK/ITEM, or ITEM (e.g. laxman-hokkaido, portsmouth-cloze#c2)
+    pub item: String,
+    /// The grade, 0–5
+    #[arg(long, short, value_parser = clap::value_parser!(u8).range(0..=5))]
+    pub grade: u8,
+    /// The deck (id or path to a deck file) holding ITEM
+    #[arg(long)]
+    pub deck: Option<String>,
+    /// How the answer was given
+    #[arg(long, value_enum, default_value = "script")]
+    pub mode: ModeArg,
+    /// Print the item's new state as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Commands that take decks and `--json`.
+#[derive(Debug, Args)]
+pub struct DecksArgs {
+    /// Deck ids or deck files [default: every deck you have studied]
+    #[arg(value_name = "DECK")]
+    pub decks: Vec<String>,
+    /// Print one JSON document
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Commands that only take `--json`.
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print one JSON document
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `recall doctor`
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Repair what can be repaired, after a backup
+    #[arg(long)]
+    pub repair: bool,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `recall derive`

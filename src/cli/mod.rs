@@ -3,7 +3,12 @@
 
 pub mod args;
 mod deck;
+mod decks;
 mod derive;
+mod profile;
+mod progress;
+mod review;
+mod settings;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -11,6 +16,7 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 
 use args::{Cli, Command, DeckCommand};
+use settings::Settings;
 
 /// Runs one invocation and returns the exit code; errors are printed by `main`.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -22,10 +28,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Deck(DeckCommand::Check(a))) => deck::check(&a, &mut out),
         Some(Command::Derive(a)) => derive::run(&a, &mut out),
+        Some(Command::Review(a)) => review::run(&a, &Settings::resolve(&cli.global)?, &mut out),
+        Some(Command::Progress(a)) => {
+            progress::progress(&a, &Settings::resolve(&cli.global)?, &mut out)
+        }
+        Some(Command::Due(a)) => progress::due(&a, &Settings::resolve(&cli.global)?, &mut out),
+        Some(Command::Users(a)) => profile::users(&a, &Settings::resolve(&cli.global)?, &mut out),
+        Some(Command::Where(a)) => profile::where_(&a, &Settings::resolve(&cli.global)?, &mut out),
+        Some(Command::Doctor(a)) => profile::doctor(&a, &Settings::resolve(&cli.global)?, &mut out),
         Some(Command::Deck(DeckCommand::Schema)) => {
             out.write_all(recall::deckfile::schema_json().as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Prints warnings from the library, one `warning:` line each.
+pub fn warn_all(warnings: Vec<String>) {
+    for w in warnings {
+        eprintln!("warning: {w}");
     }
 }
 

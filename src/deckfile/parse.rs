@@ -233,8 +233,10 @@ impl<'a> Parser<'a> {
         self.lines.place(self.text, self.offset(raw))
     }
 
+    /// The line alone: cheap even on a file written as one long line.
     fn line_of(&self, raw: &RawValue) -> usize {
-        self.at(raw).line
+        let offset = self.offset(raw);
+        self.lines.starts.partition_point(|&s| s <= offset)
     }
 
     fn push(&mut self, owner: &Owner, message: impl Into<String>) {

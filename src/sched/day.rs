@@ -40,6 +40,16 @@ impl Day {
         Day(n.clamp(i64::from(Day::MIN.0), i64::from(Day::MAX.0)) as i32)
     }
 
+    /// The day `n` days after 1970-01-01, if within the calendar's range.
+    pub fn from_epoch_days(n: i32) -> Option<Day> {
+        (Day::MIN.0..=Day::MAX.0).contains(&n).then_some(Day(n))
+    }
+
+    /// Days since 1970-01-01: the compact form snapshots store.
+    pub fn epoch_days(self) -> i32 {
+        self.0
+    }
+
     /// How many days `self` is after `earlier` (negative when before).
     pub fn since(self, earlier: Day) -> i32 {
         self.0 - earlier.0

@@ -59,21 +59,28 @@ impl fmt::Display for Easiness {
 }
 
 /// What SM-2 knows about an item that has been reviewed at least once.
+/// The short field names are the review log's, where this appears twice a line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sm2State {
     /// Successful reviews in a row (`n`).
+    #[serde(rename = "n")]
     pub repetitions: u32,
-    /// The easiness factor (EF).
+    /// The easiness factor (EF), in hundredths.
+    #[serde(rename = "ef")]
     pub easiness: Easiness,
     /// The interval last scheduled, in days.
+    #[serde(rename = "iv")]
     pub interval: u32,
     /// The day the item is due.
     pub due: Day,
     /// The day of the last counted review.
+    #[serde(rename = "last")]
     pub last_review: Day,
     /// Counted reviews graded below 3.
     pub lapses: u32,
     /// The last answer on the last review day was below 4 (SM-2 step 7).
+    #[serde(rename = "pending")]
     pub repeat_pending: bool,
 }
 

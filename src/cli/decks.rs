@@ -1,0 +1,173 @@
+//! Shared by the commands that take decks and items.
+
+use anyhow::{anyhow, bail};
+use serde::Serialize;
+
+use recall::catalog::{self, LoadedDeck};
+use recall::model::{DeckId, ItemId};
+use recall::progress::{ItemRecord, Progress, Status};
+use recall::sched::Day;
+
+use super::settings::Settings;
+
+/// A deck the learner asked about: loaded when it can be found, else known
+/// only by the id its progress is filed under.
+pub struct DeckView {
+    pub id: DeckId,
+    pub loaded: Option<LoadedDeck>,
+}
+
+/// The decks named on the command line, or every deck with progress.
+pub fn decks_or_studied(
+    names: &[String],
+    settings: &Settings,
+    progress: &Progress,
+) -> anyhow::Result<Vec<DeckView>> {
+    let library = settings.library();
+    if !names.is_empty() {
+        let mut views = Vec::new();
+        for name in names {
+            let loaded = catalog::load(name, &library)?;
+            if views.iter().any(|v: &DeckView| v.id == loaded.deck.id) {
+                continue;
+            }
+            views.push(DeckView {
+                id: loaded.deck.id.clone(),
+                loaded: Some(loaded),
+            });
+        }
+        return Ok(views);
+    }
+    progress
+        .deck_ids()
+        .map(|id| {
+            Ok(DeckView {
+                id: id.clone(),
+                loaded: catalog::load_id(id, &library)?,
+            })
+        })
+        .collect()
+}
+
+/// Finds the deck and item an `ITEM` argument names: `DECK/ITEM`, `ITEM`
+/// with `--deck`, or `ITEM` alone when exactly one known deck has it.
+pub fn find_item(
+    arg: &str,
+    deck: Option<&str>,
+    settings: &Settings,
+) -> anyhow::Result<(LoadedDeck, ItemId)> {
+    let library = settings.library();
+    let (deck_name, item_text) = match (deck, arg.rsplit_once('/')) {
+        (Some(d), _) => (Some(d.to_owned()), arg),
+        (None, Some((d, i))) => (Some(d.to_owned()), i),
+        (None, None) => (None, arg),
+    };
+    let item = ItemId::parse(item_text).map_err(|e| anyhow!("{e}"))?;
+    if let Some(name) = deck_name {
+        let loaded = catalog::load(&name, &library)?;
+        if loaded.deck.item(&item).is_none() {
+            bail!("{}", missing_item(&item, &[&loaded]));
+        }
+        return Ok((loaded, item));
+    }
+    let mut all = Vec::new();
+    for id in catalog::known_ids(&library)? {
+        if let Some(d) = catalog::load_id(&id, &library)? {
+            all.push(d);
+        }
+    }
+    let holders: Vec<&LoadedDeck> = all
+        .iter()
+        .filter(|d| d.deck.item(&item).is_some())
+        .collect();
+    match holders.as_slice() {
+        [one] => {
+            let found = (*one).clone();
+            Ok((found, item))
+        }
+        [] => bail!("{}", missing_item(&item, &all.iter().collect::<Vec<_>>())),
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|d| format!("{}/{item}", d.deck.id))
+                .collect();
+            bail!(
+                "item '{item}' is in several decks; name one: {}",
+                names.join(", ")
+            )
+        }
+    }
+}
+
+fn missing_item(item: &ItemId, decks: &[&LoadedDeck]) -> String {
+    let wanted = item.to_string();
+    let mut scored: Vec<(f64, String)> = decks
+        .iter()
+        .flat_map(|d| {
+            d.deck
+                .items()
+                .map(move |i| (d.deck.id.clone(), i.id().to_string()))
+        })
+        .map(|(deck, id)| (strsim::jaro_winkler(&wanted, &id), format!("{deck}/{id}")))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let near: Vec<String> = scored.into_iter().take(3).map(|(_, id)| id).collect();
+    let place = match decks {
+        [one] => format!("in deck '{}'", one.deck.id),
+        _ => "in any deck".to_owned(),
+    };
+    if near.is_empty() {
+        format!("no item '{wanted}' {place}")
+    } else {
+        format!(
+            "no item '{wanted}' {place}; the closest are: {}",
+            near.join(", ")
+        )
+    }
+}
+
+/// One item's schedule, as `progress --json` and `review --json` print it.
+#[derive(Debug, Serialize)]
+pub struct ItemJson {
+    pub deck: String,
+    pub item: String,
+    pub status: Status,
+    pub repetitions: Option<u32>,
+    pub easiness: Option<f64>,
+    pub interval_days: Option<u32>,
+    pub due: Option<Day>,
+    pub lapses: Option<u32>,
+    pub last_review: Option<Day>,
+    pub repeat_pending: Option<bool>,
+    pub reviews: u32,
+}
+
+impl ItemJson {
+    /// The JSON view of an item's record (or of a new item).
+    pub fn new(deck: &DeckId, item: &ItemId, record: Option<&ItemRecord>) -> ItemJson {
+        let s = record.map(|r| &r.state);
+        ItemJson {
+            deck: deck.to_string(),
+            item: item.to_string(),
+            status: Status::of(record),
+            repetitions: s.map(|s| s.repetitions),
+            easiness: s.map(|s| s.easiness.as_f64()),
+            interval_days: s.map(|s| s.interval),
+            due: s.map(|s| s.due),
+            lapses: s.map(|s| s.lapses),
+            last_review: s.map(|s| s.last_review),
+            repeat_pending: s.map(|s| s.repeat_pending),
+            reviews: record.map_or(0, |r| r.reviews),
+        }
+    }
+}
+
+/// "in 6 days", "tomorrow", "today".
+pub fn in_days(days: i32) -> String {
+    match days {
+        i32::MIN..=-1 => format!("{} days ago", -days),
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        n => format!("in {n} days"),
+    }
+}

@@ -1,0 +1,239 @@
+//! `recall progress` and `recall due`: read-only views of the schedule.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use recall::model::ItemId;
+use recall::progress::{ItemRecord, Progress};
+use recall::sched::Day;
+use recall::store::Profile;
+
+use super::args::DecksArgs;
+use super::decks::{DeckView, ItemJson, decks_or_studied};
+use super::settings::Settings;
+use super::warn_all;
+
+#[derive(Serialize)]
+struct ProgressJson {
+    user: String,
+    today: Day,
+    items: Vec<ItemJson>,
+}
+
+/// The records of a deck's items: every item of the deck when it is known
+/// (new ones with no record), else every record filed under its id.
+fn rows<'p>(view: &DeckView, progress: &'p Progress) -> Vec<(ItemId, Option<&'p ItemRecord>)> {
+    let records = progress.deck(&view.id);
+    match &view.loaded {
+        Some(loaded) => loaded
+            .deck
+            .items()
+            .map(|i| {
+                let id = i.id();
+                let record = records.and_then(|r| r.get(&id));
+                (id, record)
+            })
+            .collect(),
+        None => {
+            let mut rows: Vec<(ItemId, Option<&ItemRecord>)> = records
+                .into_iter()
+                .flat_map(|r| r.iter().map(|(id, rec)| (id.clone(), Some(rec))))
+                .collect();
+            rows.sort_by(|a, b| a.0.cmp(&b.0));
+            rows
+        }
+    }
+}
+
+/// `recall progress [DECK...]`
+pub fn progress(
+    args: &DecksArgs,
+    settings: &Settings,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let mut profile = Profile::open_read(&settings.paths, &settings.user)?;
+    warn_all(profile.take_warnings());
+    let today = settings.today();
+    let views = decks_or_studied(&args.decks, settings, profile.progress())?;
+    let mut items = Vec::new();
+    for view in &views {
+        for (id, record) in rows(view, profile.progress()) {
+            items.push(ItemJson::new(&view.id, &id, record));
+        }
+    }
+    if args.json {
+        let json = ProgressJson {
+            user: settings.user.to_string(),
+            today,
+            items,
+        };
+        serde_json::to_writer(&mut *out, &json)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if items.is_empty() {
+        writeln!(
+            out,
+            "Nothing studied yet. Run `recall` to start today's session."
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = items
+        .iter()
+        .map(|i| i.deck.len() + i.item.len() + 1)
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    writeln!(
+        out,
+        "{:width$}  {:8}  {:>4}  {:>4}  {:>8}  {:10}  {:>6}  last",
+        "item", "status", "n", "EF", "interval", "due", "lapses"
+    )?;
+    for i in &items {
+        let name = format!("{}/{}", i.deck, i.item);
+        let status = serde_json::to_value(i.status)?
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        match (
+            i.repetitions,
+            i.easiness,
+            i.interval_days,
+            i.due,
+            i.lapses,
+            i.last_review,
+        ) {
+            (Some(n), Some(ef), Some(iv), Some(due), Some(lapses), Some(last)) => writeln!(
+                out,
+                "{name:width$}  {status:8}  {n:>4}  {ef:>4.2}  {:>8}  {due:10}  {lapses:>6}  {last}",
+                format!("{iv}d")
+            )?,
+            _ => writeln!(out, "{name:width$}  {status}")?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct DueJson {
+    user: String,
+    today: Day,
+    decks: Vec<DeckDue>,
+    forecast: Vec<DayDue>,
+}
+
+#[derive(Serialize)]
+struct DeckDue {
+    deck: String,
+    due: usize,
+    overdue: usize,
+    new_available: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct DayDue {
+    day: Day,
+    due: usize,
+}
+
+/// `recall due [DECK...]`
+pub fn due(
+    args: &DecksArgs,
+    settings: &Settings,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let mut profile = Profile::open_read(&settings.paths, &settings.user)?;
+    warn_all(profile.take_warnings());
+    let today = settings.today();
+    let views = decks_or_studied(&args.decks, settings, profile.progress())?;
+    let days: Vec<Day> = (0..=7).map(|d| today.plus(d)).collect();
+    let mut forecast = vec![0usize; days.len()];
+    let mut decks = Vec::new();
+    for view in &views {
+        let mut due = 0;
+        let mut overdue = 0;
+        let mut introduced_today = 0u32;
+        let mut seen = 0usize;
+        for (_, record) in rows(view, profile.progress()) {
+            let Some(r) = record else { continue };
+            seen += 1;
+            if r.first_review == today {
+                introduced_today += 1;
+            }
+            if r.is_due(today) {
+                due += 1;
+                forecast[0] += 1;
+                if r.state.due < today {
+                    overdue += 1;
+                }
+            } else if let Ok(offset) = usize::try_from(r.state.due.since(today))
+                && offset < forecast.len()
+            {
+                forecast[offset] += 1;
+            }
+        }
+        let new_available = view.loaded.as_ref().map(|l| {
+            let unseen = l.deck.items().count().saturating_sub(seen);
+            let left_today = settings.new_per_day().saturating_sub(introduced_today);
+            left_today.min(u32::try_from(unseen).unwrap_or(u32::MAX))
+        });
+        decks.push(DeckDue {
+            deck: view.id.to_string(),
+            due,
+            overdue,
+            new_available,
+        });
+    }
+    let forecast: Vec<DayDue> = days
+        .iter()
+        .zip(forecast)
+        .map(|(&day, due)| DayDue { day, due })
+        .collect();
+    if args.json {
+        let json = DueJson {
+            user: settings.user.to_string(),
+            today,
+            decks,
+            forecast,
+        };
+        serde_json::to_writer(&mut *out, &json)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if decks.is_empty() {
+        writeln!(
+            out,
+            "Nothing studied yet. Run `recall` to start today's session."
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "Due today ({today}) for {}:", settings.user)?;
+    let width = decks.iter().map(|d| d.deck.len()).max().unwrap_or(4);
+    for d in &decks {
+        let overdue = if d.overdue > 0 {
+            format!(" ({} overdue)", d.overdue)
+        } else {
+            String::new()
+        };
+        let new = match d.new_available {
+            Some(n) => format!(", {n} new"),
+            None => String::new(),
+        };
+        writeln!(out, "  {:width$}  {} due{overdue}{new}", d.deck, d.due)?;
+    }
+    let week: Vec<String> = forecast[1..]
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f.day.date().strftime("%a"),
+                f.day.date().day(),
+                f.due
+            )
+        })
+        .collect();
+    writeln!(out, "Next 7 days: {}", week.join(", "))?;
+    Ok(ExitCode::SUCCESS)
+}

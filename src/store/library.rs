@@ -1,0 +1,142 @@
+//! The library: decks installed into the data directory, shared by every
+//! profile there.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::deckfile::{self, DeckFileError};
+use crate::fsutil;
+use crate::model::{Deck, DeckId};
+
+/// What the library remembers about an installed deck without reading it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstalledDeck {
+    pub id: DeckId,
+    pub title: String,
+    pub version: Option<String>,
+    pub cards: usize,
+    pub items: usize,
+    /// Fingerprint of the deck file this describes, to notice a stale entry.
+    pub fingerprint: String,
+}
+
+/// The installed decks of one data directory.
+#[derive(Debug, Clone)]
+pub struct Library {
+    dir: PathBuf,
+}
+
+impl Library {
+    /// The library in `dir`.
+    pub fn new(dir: PathBuf) -> Self {
+        Library { dir }
+    }
+
+    /// Where the deck `id` is (or would be) installed.
+    pub fn deck_path(&self, id: &DeckId) -> PathBuf {
+        self.dir.join(format!("{id}.json"))
+    }
+
+    fn meta_path(&self, id: &DeckId) -> PathBuf {
+        self.dir.join(format!("{id}.meta.json"))
+    }
+
+    /// The ids of the installed decks, in order.
+    pub fn ids(&self) -> io::Result<Vec<DeckId>> {
+        let mut ids = Vec::new();
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ids),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let name = entry?.file_name();
+            let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
+                continue;
+            };
+            if let Ok(id) = DeckId::new(stem) {
+                ids.push(id);
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// True when a deck with this id is installed.
+    pub fn contains(&self, id: &DeckId) -> bool {
+        self.deck_path(id).is_file()
+    }
+
+    /// The installed deck `id`, fully read and checked.
+    pub fn load(&self, id: &DeckId) -> Result<Deck, DeckFileError> {
+        deckfile::load(&self.deck_path(id))
+    }
+
+    /// What is known about an installed deck, from its summary when that is
+    /// current, else by reading the deck.
+    pub fn info(&self, id: &DeckId) -> Result<InstalledDeck, DeckFileError> {
+        let path = self.deck_path(id);
+        let fingerprint = file_fingerprint(&path).map_err(|source| DeckFileError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if let Ok(bytes) = fs::read(self.meta_path(id))
+            && let Ok(meta) = serde_json::from_slice::<InstalledDeck>(&bytes)
+            && meta.fingerprint == fingerprint
+            && &meta.id == id
+        {
+            return Ok(meta);
+        }
+        let deck = self.load(id)?;
+        Ok(summary(&deck, fingerprint))
+    }
+
+    /// Installs `deck`, replacing any deck with its id. The deck file is
+    /// replaced atomically, so a crash leaves the old deck or the new one.
+    pub fn install(&self, deck: &Deck) -> io::Result<InstalledDeck> {
+        fs::create_dir_all(&self.dir)?;
+        let text = deckfile::to_json(deck);
+        let path = self.deck_path(&deck.id);
+        fsutil::write_atomic(&path, text.as_bytes())?;
+        let meta = summary(deck, file_fingerprint(&path)?);
+        let meta_json = serde_json::to_vec_pretty(&meta).map_err(io::Error::other)?;
+        // The summary is only a cache: if it is lost, `info` reads the deck.
+        let _ = fsutil::write_atomic(&self.meta_path(&deck.id), &meta_json);
+        Ok(meta)
+    }
+
+    /// Removes an installed deck. Progress is not touched.
+    pub fn remove(&self, id: &DeckId) -> io::Result<()> {
+        fs::remove_file(self.deck_path(id))?;
+        match fs::remove_file(self.meta_path(id)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        fsutil::sync_dir(&self.dir)
+    }
+}
+
+fn summary(deck: &Deck, fingerprint: String) -> InstalledDeck {
+    InstalledDeck {
+        id: deck.id.clone(),
+        title: deck.title.clone(),
+        version: deck.version.as_ref().map(ToString::to_string),
+        cards: deck.cards.len(),
+        items: deck.items().count(),
+        fingerprint,
+    }
+}
+
+/// Size and modification time: every install replaces the file (a new
+/// inode, a new time), so a summary written for another file never matches.
+fn file_fingerprint(path: &Path) -> io::Result<String> {
+    let meta = fs::metadata(path)?;
+    let modified = meta
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    Ok(format!("{}-{modified}", meta.len()))
+}
