@@ -4,6 +4,8 @@
 //! which expand into study items; the pure [`sched`] module computes each
 //! item's next state from an answer.
 
+pub mod anki;
+pub mod answer;
 pub mod bundled;
 pub mod catalog;
 pub mod clock;
@@ -12,4 +14,5 @@ pub mod fsutil;
 pub mod model;
 pub mod progress;
 pub mod sched;
+pub mod stats;
 pub mod store;

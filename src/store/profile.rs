@@ -201,6 +201,12 @@ impl Profile {
         Ok(())
     }
 
+    /// Every answer in the log, oldest first (the whole history: for
+    /// statistics, exports and doctor-like reports, not for start-up).
+    pub fn history(paths: &Paths, user: &UserName, f: impl FnMut(ReviewEvent)) -> Result<(), StoreError> {
+        log::scan(&paths.log(user), 0, 0, f).map(|_| ())
+    }
+
     /// Every item's state.
     pub fn progress(&self) -> &Progress {
         &self.progress

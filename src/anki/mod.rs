@@ -1,0 +1,1 @@
+//! Anki package interchange (being written).

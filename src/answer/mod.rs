@@ -1,0 +1,1 @@
+//! Answer matching, grading, choice options and timelines (being written).

@@ -1,0 +1,1 @@
+//! Learning statistics (being written).
