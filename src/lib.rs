@@ -14,5 +14,6 @@ pub mod fsutil;
 pub mod model;
 pub mod progress;
 pub mod sched;
+pub mod session;
 pub mod stats;
 pub mod store;

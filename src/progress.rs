@@ -88,6 +88,8 @@ pub struct ItemRecord {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
     decks: BTreeMap<DeckId, ItemMap>,
+    /// Counted reviews per study day, for streaks and summaries.
+    days: BTreeMap<Day, u32>,
 }
 
 impl Progress {
@@ -98,29 +100,47 @@ impl Progress {
 
     /// Adds one logged answer. Quiz answers do not change the schedule.
     pub fn apply(&mut self, event: &ReviewEvent) {
-        let Some(after) = &event.after else { return };
-        if event.kind == ReviewKind::Quiz {
+        if !changes_schedule(event) {
             return;
+        }
+        if event.kind == ReviewKind::Review {
+            *self.days.entry(event.day).or_default() += 1;
         }
         let items = self.decks.entry(event.deck.clone()).or_default();
         match items.get_mut(&event.item) {
-            Some(record) => {
-                record.state = after.clone();
-                if event.kind == ReviewKind::Review {
-                    record.reviews += 1;
+            Some(record) => apply_to(record, event),
+            None => {
+                if let Some(record) = first_record(event) {
+                    items.insert(event.item.clone(), record);
                 }
             }
-            None => {
-                items.insert(
-                    event.item.clone(),
-                    ItemRecord {
-                        state: after.clone(),
-                        reviews: u32::from(event.kind == ReviewKind::Review),
-                        first_review: event.day,
-                    },
-                );
-            }
         }
+    }
+
+    /// Counted reviews per study day.
+    pub fn days(&self) -> &BTreeMap<Day, u32> {
+        &self.days
+    }
+
+    /// Sets the counted reviews of a day (when loading a snapshot).
+    pub fn set_day(&mut self, day: Day, reviews: u32) {
+        self.days.insert(day, reviews);
+    }
+
+    /// Days in a row with a counted review, ending today once today has
+    /// one, else ending yesterday.
+    pub fn streak(&self, today: Day) -> u32 {
+        let mut day = if self.days.contains_key(&today) {
+            today
+        } else {
+            today.plus(-1)
+        };
+        let mut streak = 0;
+        while self.days.contains_key(&day) {
+            streak += 1;
+            day = day.plus(-1);
+        }
+        streak
     }
 
     /// One deck's records, to fill directly (when loading a snapshot).
@@ -159,6 +179,36 @@ impl Progress {
     pub fn is_empty(&self) -> bool {
         self.decks.values().all(ItemMap::is_empty)
     }
+}
+
+/// True for the answers that move an item's schedule (not quiz answers).
+pub fn changes_schedule(event: &ReviewEvent) -> bool {
+    event.after.is_some() && event.kind != ReviewKind::Quiz
+}
+
+/// Updates an item's record with one of its logged answers.
+pub fn apply_to(record: &mut ItemRecord, event: &ReviewEvent) {
+    if let Some(after) = &event.after
+        && event.kind != ReviewKind::Quiz
+    {
+        record.state = after.clone();
+        if event.kind == ReviewKind::Review {
+            record.reviews += 1;
+        }
+    }
+}
+
+/// The record an item gets from its first logged answer.
+pub fn first_record(event: &ReviewEvent) -> Option<ItemRecord> {
+    let after = event
+        .after
+        .as_ref()
+        .filter(|_| event.kind != ReviewKind::Quiz)?;
+    Some(ItemRecord {
+        state: after.clone(),
+        reviews: u32::from(event.kind == ReviewKind::Review),
+        first_review: event.day,
+    })
 }
 
 impl ItemRecord {

@@ -1,5 +1,7 @@
 //! Shared by the commands that take decks and items.
 
+use std::collections::HashSet;
+
 use anyhow::{anyhow, bail};
 use serde::Serialize;
 
@@ -170,4 +172,87 @@ pub fn in_days(days: i32) -> String {
         1 => "tomorrow".to_owned(),
         n => format!("in {n} days"),
     }
+}
+
+/// Which of the records filed under a deck id belong to the deck as it is now.
+pub enum Members {
+    /// The deck was read: exactly these items.
+    Items(HashSet<String>),
+    /// An installed deck known from its summary: every item but the retired ones.
+    AllBut(HashSet<String>),
+    /// The deck is nowhere to be found: every record counts.
+    Unknown,
+}
+
+impl Members {
+    /// True when the item is in the deck.
+    pub fn contains(&self, item: &str) -> bool {
+        match self {
+            Members::Items(items) => items.contains(item),
+            Members::AllBut(retired) => !retired.contains(item),
+            Members::Unknown => true,
+        }
+    }
+}
+
+/// What `due` needs about a deck: its size and which records are its
+/// items. Installed decks are known from their summary, without reading
+/// every card (a deck can hold 100,000).
+pub struct DeckSummary {
+    pub id: DeckId,
+    pub items: Option<usize>,
+    pub members: Members,
+}
+
+/// Summaries of the decks named, or of every deck in `studied`.
+pub fn summaries(
+    names: &[String],
+    settings: &Settings,
+    studied: &[DeckId],
+) -> anyhow::Result<Vec<DeckSummary>> {
+    let library = settings.library();
+    let summarize = |name: &str| -> anyhow::Result<Option<DeckSummary>> {
+        if !catalog::is_path(name)
+            && let Ok(id) = DeckId::new(name)
+            && library.contains(&id)
+        {
+            let info = library.info(&id)?;
+            return Ok(Some(DeckSummary {
+                id,
+                items: Some(info.items),
+                members: Members::AllBut(info.retired.into_iter().collect()),
+            }));
+        }
+        let loaded = match catalog::load(name, &library) {
+            Ok(l) => l,
+            Err(catalog::CatalogError::Unknown { .. }) if names.is_empty() => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let items: HashSet<String> = loaded.deck.items().map(|i| i.id().to_string()).collect();
+        Ok(Some(DeckSummary {
+            id: loaded.deck.id.clone(),
+            items: Some(items.len()),
+            members: Members::Items(items),
+        }))
+    };
+    let mut out: Vec<DeckSummary> = Vec::new();
+    if names.is_empty() {
+        for id in studied {
+            let summary = summarize(id.as_str())?.unwrap_or_else(|| DeckSummary {
+                id: id.clone(),
+                items: None,
+                members: Members::Unknown,
+            });
+            out.push(summary);
+        }
+    } else {
+        for name in names {
+            if let Some(s) = summarize(name)?
+                && !out.iter().any(|o| o.id == s.id)
+            {
+                out.push(s);
+            }
+        }
+    }
+    Ok(out)
 }

@@ -5,13 +5,15 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use recall::model::ItemId;
+use std::collections::BTreeMap;
+
+use recall::model::{DeckId, ItemId};
 use recall::progress::{ItemRecord, Progress};
 use recall::sched::Day;
 use recall::store::Profile;
 
 use super::args::DecksArgs;
-use super::decks::{DeckView, ItemJson, decks_or_studied};
+use super::decks::{self, DeckSummary, DeckView, ItemJson, decks_or_studied};
 use super::settings::Settings;
 use super::warn_all;
 
@@ -138,51 +140,104 @@ struct DayDue {
     due: usize,
 }
 
+/// Per-deck counts gathered in one pass over the records.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    due: usize,
+    overdue: usize,
+    seen: usize,
+    introduced_today: u32,
+    /// Due on today and each of the next 7 days.
+    forecast: [usize; 8],
+}
+
 /// `recall due [DECK...]`
 pub fn due(
     args: &DecksArgs,
     settings: &Settings,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let mut profile = Profile::open_read(&settings.paths, &settings.user)?;
-    warn_all(profile.take_warnings());
     let today = settings.today();
-    let views = decks_or_studied(&args.decks, settings, profile.progress())?;
-    let days: Vec<Day> = (0..=7).map(|d| today.plus(d)).collect();
-    let mut forecast = vec![0usize; days.len()];
-    let mut decks = Vec::new();
-    for view in &views {
-        let mut due = 0;
-        let mut overdue = 0;
-        let mut introduced_today = 0u32;
-        let mut seen = 0usize;
-        for (_, record) in rows(view, profile.progress()) {
-            let Some(r) = record else { continue };
-            seen += 1;
+    // Decks named on the command line are summarised first; without names,
+    // each deck met in the records is summarised when first met.
+    let mut summaries: BTreeMap<DeckId, Option<DeckSummary>> = BTreeMap::new();
+    let named = !args.decks.is_empty();
+    for s in decks::summaries(&args.decks, settings, &[])? {
+        summaries.insert(s.id.clone(), Some(s));
+    }
+    let mut failure = None;
+    // One streaming pass: a profile can hold 100,000 items, and this command
+    // is meant to answer at once.
+    let (tallies, warnings) = Profile::fold_records(
+        &settings.paths,
+        &settings.user,
+        BTreeMap::<DeckId, Tally>::new,
+        |tallies, deck, item, r| {
+            if named && !summaries.contains_key(deck) {
+                return;
+            }
+            let summary = summaries.entry(deck.clone()).or_insert_with(|| {
+                match decks::summaries(&[], settings, std::slice::from_ref(deck)) {
+                    Ok(mut s) => s.pop(),
+                    Err(e) => {
+                        failure.get_or_insert(e);
+                        None
+                    }
+                }
+            });
+            if summary.as_ref().is_some_and(|s| !s.members.contains(item)) {
+                return;
+            }
+            let t = tallies.entry(deck.clone()).or_default();
+            t.seen += 1;
             if r.first_review == today {
-                introduced_today += 1;
+                t.introduced_today += 1;
             }
             if r.is_due(today) {
-                due += 1;
-                forecast[0] += 1;
+                t.due += 1;
+                t.forecast[0] += 1;
                 if r.state.due < today {
-                    overdue += 1;
+                    t.overdue += 1;
                 }
             } else if let Ok(offset) = usize::try_from(r.state.due.since(today))
-                && offset < forecast.len()
+                && offset < t.forecast.len()
             {
-                forecast[offset] += 1;
+                t.forecast[offset] += 1;
             }
+        },
+    )?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    warn_all(warnings);
+    let days: Vec<Day> = (0..=7).map(|d| today.plus(d)).collect();
+    let mut forecast = [0usize; 8];
+    let mut decks = Vec::new();
+    let ids: Vec<DeckId> = if named {
+        summaries.keys().cloned().collect()
+    } else {
+        tallies.keys().cloned().collect()
+    };
+    for id in ids {
+        let tally = tallies.get(&id).copied().unwrap_or_default();
+        for (sum, n) in forecast.iter_mut().zip(tally.forecast) {
+            *sum += n;
         }
-        let new_available = view.loaded.as_ref().map(|l| {
-            let unseen = l.deck.items().count().saturating_sub(seen);
-            let left_today = settings.new_per_day().saturating_sub(introduced_today);
+        let items = summaries
+            .get(&id)
+            .and_then(|s| s.as_ref())
+            .and_then(|s| s.items);
+        let new_available = items.map(|items| {
+            let unseen = items.saturating_sub(tally.seen);
+            let left_today = settings
+                .new_per_day()
+                .saturating_sub(tally.introduced_today);
             left_today.min(u32::try_from(unseen).unwrap_or(u32::MAX))
         });
         decks.push(DeckDue {
-            deck: view.id.to_string(),
-            due,
-            overdue,
+            deck: id.to_string(),
+            due: tally.due,
+            overdue: tally.overdue,
             new_available,
         });
     }

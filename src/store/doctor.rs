@@ -63,17 +63,8 @@ pub fn inspect(paths: &Paths, user: &UserName) -> Result<Inspection, StoreError>
         Ok(Loaded::Missing) => SnapshotStatus::Missing,
         Ok(Loaded::Damaged(reason)) => SnapshotStatus::Damaged(reason),
         Ok(Loaded::Ok(s)) => {
-            let matches = fs::File::open(&log_path)
-                .and_then(|mut f| {
-                    let len = f.metadata()?.len();
-                    if len < s.log_bytes {
-                        return Ok(false);
-                    }
-                    Ok(log::fingerprint(&mut f, s.log_bytes)? == s.fingerprint)
-                })
-                .unwrap_or(s.log_bytes == 0);
-            if matches {
-                let covered_events = s.log_lines.saturating_sub(1);
+            if super::profile::covers(&log_path, &s.coverage) {
+                let covered_events = s.coverage.log_lines.saturating_sub(1);
                 SnapshotStatus::Current {
                     behind: health.events.saturating_sub(covered_events),
                 }

@@ -19,6 +19,10 @@ pub struct InstalledDeck {
     pub version: Option<String>,
     pub cards: usize,
     pub items: usize,
+    /// Items of earlier versions that this version no longer has: their
+    /// progress is kept (hidden) in case they come back.
+    #[serde(default)]
+    pub retired: Vec<String>,
     /// Fingerprint of the deck file this describes, to notice a stale entry.
     pub fingerprint: String,
 }
@@ -83,29 +87,62 @@ impl Library {
             path: path.clone(),
             source,
         })?;
-        if let Ok(bytes) = fs::read(self.meta_path(id))
-            && let Ok(meta) = serde_json::from_slice::<InstalledDeck>(&bytes)
+        let stored = fs::read(self.meta_path(id))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<InstalledDeck>(&bytes).ok())
+            .filter(|meta| &meta.id == id);
+        if let Some(meta) = &stored
             && meta.fingerprint == fingerprint
-            && &meta.id == id
         {
-            return Ok(meta);
+            return Ok(meta.clone());
         }
+        // A summary from before the deck was last replaced (a crash between
+        // the two writes): recount, keeping the retired items it knew of.
         let deck = self.load(id)?;
-        Ok(summary(&deck, fingerprint))
+        let current: std::collections::HashSet<String> =
+            deck.items().map(|i| i.id().to_string()).collect();
+        let retired = stored
+            .map(|m| {
+                m.retired
+                    .into_iter()
+                    .filter(|r| !current.contains(r))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(summary(&deck, retired, fingerprint))
     }
 
     /// Installs `deck`, replacing any deck with its id. The deck file is
     /// replaced atomically, so a crash leaves the old deck or the new one.
     pub fn install(&self, deck: &Deck) -> io::Result<InstalledDeck> {
         fs::create_dir_all(&self.dir)?;
+        let retired = self.retired_after(deck);
         let text = deckfile::to_json(deck);
         let path = self.deck_path(&deck.id);
         fsutil::write_atomic(&path, text.as_bytes())?;
-        let meta = summary(deck, file_fingerprint(&path)?);
+        let meta = summary(deck, retired, file_fingerprint(&path)?);
         let meta_json = serde_json::to_vec_pretty(&meta).map_err(io::Error::other)?;
         // The summary is only a cache: if it is lost, `info` reads the deck.
         let _ = fsutil::write_atomic(&self.meta_path(&deck.id), &meta_json);
         Ok(meta)
+    }
+
+    /// The items earlier versions had and `deck` does not.
+    fn retired_after(&self, deck: &Deck) -> Vec<String> {
+        if !self.contains(&deck.id) {
+            return Vec::new();
+        }
+        let mut gone: std::collections::BTreeSet<String> = self
+            .info(&deck.id)
+            .map(|m| m.retired.into_iter().collect())
+            .unwrap_or_default();
+        if let Ok(old) = self.load(&deck.id) {
+            gone.extend(old.items().map(|i| i.id().to_string()));
+        }
+        for item in deck.items() {
+            gone.remove(&item.id().to_string());
+        }
+        gone.into_iter().collect()
     }
 
     /// Removes an installed deck. Progress is not touched.
@@ -119,13 +156,14 @@ impl Library {
     }
 }
 
-fn summary(deck: &Deck, fingerprint: String) -> InstalledDeck {
+fn summary(deck: &Deck, retired: Vec<String>, fingerprint: String) -> InstalledDeck {
     InstalledDeck {
         id: deck.id.clone(),
         title: deck.title.clone(),
         version: deck.version.as_ref().map(ToString::to_string),
         cards: deck.cards.len(),
         items: deck.items().count(),
+        retired,
         fingerprint,
     }
 }

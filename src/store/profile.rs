@@ -1,17 +1,18 @@
 //! One learner's profile: the review log and its snapshot, opened to read or,
 //! under the profile lock, to write.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::time::Duration;
 
 use super::lock::ProfileLock;
 use super::log::{self, Torn};
-use super::snapshot::{self, Loaded, Snapshot};
+use super::snapshot::{self, Collect, Coverage, Read, Sink, Snapshot};
 use super::{Paths, StoreError, failpoint};
 use crate::fsutil;
-use crate::model::UserName;
-use crate::progress::{Progress, ReviewEvent};
+use crate::model::{DeckId, UserName};
+use crate::progress::{ItemRecord, Progress, ReviewEvent, apply_to, first_record};
 
 /// Answers logged after the snapshot before it is rewritten: start-up reads
 /// at most this many lines of log on top of the snapshot.
@@ -122,9 +123,16 @@ impl Profile {
     fn load(&mut self) -> Result<Option<Torn>, StoreError> {
         let snap_path = self.paths.snapshot(&self.user);
         let log_path = self.paths.log(&self.user);
-        let start = match snapshot::read(&snap_path)? {
-            Loaded::Ok(s) if self.matches_log(&s) => Some(s),
-            Loaded::Ok(_) => {
+        let mut sink = Checked {
+            log_path: &log_path,
+            collect: Collect::default(),
+        };
+        let start = match snapshot::read_into(&snap_path, &mut sink)? {
+            Read::Ok(coverage) => {
+                self.progress = sink.collect.progress;
+                Some(coverage)
+            }
+            Read::Refused(_) => {
                 self.warnings.push(format!(
                     "the state snapshot does not match the review log; rebuilt it from '{}'",
                     log_path.display()
@@ -132,7 +140,7 @@ impl Profile {
                 self.rebuild = true;
                 None
             }
-            Loaded::Damaged(reason) => {
+            Read::Damaged(reason) => {
                 self.warnings.push(format!(
                     "the state snapshot '{}' was damaged ({reason}); rebuilt it from the review log",
                     snap_path.display()
@@ -140,18 +148,12 @@ impl Profile {
                 self.rebuild = true;
                 None
             }
-            Loaded::Missing => {
+            Read::Missing => {
                 self.rebuild = true;
                 None
             }
         };
-        let (offset, lines) = match start {
-            Some(s) => {
-                self.progress = s.progress;
-                (s.log_bytes, s.log_lines)
-            }
-            None => (0, 0),
-        };
+        let (offset, lines) = start.map_or((0, 0), |c| (c.log_bytes, c.log_lines));
         let progress = &mut self.progress;
         let mut tail = 0;
         let end = log::scan(&log_path, offset, lines, |event| {
@@ -164,13 +166,72 @@ impl Profile {
         Ok(end.torn)
     }
 
-    /// A snapshot counts only if the log still has the bytes it covered.
-    fn matches_log(&self, s: &Snapshot) -> bool {
-        let Ok(mut file) = File::open(self.paths.log(&self.user)) else {
-            return s.log_bytes == 0;
+    /// Folds every item's current record into an accumulator without
+    /// holding them all in memory: the snapshot is streamed and the log's
+    /// tail laid over it. The fast path of read-only summaries such as
+    /// `recall due`. Falls back to a full read (with a fresh accumulator)
+    /// when the snapshot cannot be used.
+    pub fn fold_records<A>(
+        paths: &Paths,
+        user: &UserName,
+        init: impl Fn() -> A,
+        mut f: impl FnMut(&mut A, &DeckId, &str, &ItemRecord),
+    ) -> Result<(A, Vec<String>), StoreError> {
+        let log_path = paths.log(user);
+        let mut sink = Streaming {
+            log_path: &log_path,
+            tail: BTreeMap::new(),
+            deck: None,
+            error: None,
+            torn: None,
+            acc: init(),
+            f: &mut f,
         };
-        let long_enough = file.metadata().is_ok_and(|m| m.len() >= s.log_bytes);
-        long_enough && log::fingerprint(&mut file, s.log_bytes).is_ok_and(|f| f == s.fingerprint)
+        let read = snapshot::read_into(&paths.snapshot(user), &mut sink)?;
+        if let Some(e) = sink.error.take() {
+            return Err(e);
+        }
+        if !matches!(read, Read::Ok(_)) {
+            let mut profile = Profile::open_read(paths, user)?;
+            let mut acc = init();
+            for (deck, item, record) in profile.progress.iter() {
+                f(&mut acc, deck, &item.to_string(), record);
+            }
+            return Ok((acc, profile.take_warnings()));
+        }
+        let Streaming {
+            tail,
+            mut acc,
+            torn,
+            ..
+        } = sink;
+        // Items first seen in the tail.
+        for (deck, items) in tail {
+            for (item, events) in items {
+                let mut record: Option<ItemRecord> = None;
+                for event in &events {
+                    match &mut record {
+                        Some(r) => apply_to(r, event),
+                        None => record = first_record(event),
+                    }
+                }
+                if let Some(r) = record {
+                    f(&mut acc, &deck, &item, &r);
+                }
+            }
+        }
+        let warnings = torn
+            .filter(|t| t.bytes.last() == Some(&b'\n'))
+            .map(|t| {
+                format!(
+                    "line {} of '{}' is damaged; it is left out (run `recall doctor` to repair)",
+                    t.line,
+                    log_path.display()
+                )
+            })
+            .into_iter()
+            .collect();
+        Ok((acc, warnings))
     }
 
     /// Moves a torn last line into a side file, then cuts it off the log.
@@ -203,7 +264,11 @@ impl Profile {
 
     /// Every answer in the log, oldest first (the whole history: for
     /// statistics, exports and doctor-like reports, not for start-up).
-    pub fn history(paths: &Paths, user: &UserName, f: impl FnMut(ReviewEvent)) -> Result<(), StoreError> {
+    pub fn history(
+        paths: &Paths,
+        user: &UserName,
+        f: impl FnMut(ReviewEvent),
+    ) -> Result<(), StoreError> {
         log::scan(&paths.log(user), 0, 0, f).map(|_| ())
     }
 
@@ -313,9 +378,11 @@ impl Profile {
             .and_then(|mut f| log::fingerprint(&mut f, self.log_bytes))
             .map_err(StoreError::io("read the review log", &log_path))?;
         let snapshot = Snapshot {
-            log_bytes: self.log_bytes,
-            log_lines: self.log_lines,
-            fingerprint,
+            coverage: Coverage {
+                log_bytes: self.log_bytes,
+                log_lines: self.log_lines,
+                fingerprint,
+            },
             progress: self.progress.clone(),
         };
         snapshot::write(&snap_path, &snapshot)
@@ -354,4 +421,96 @@ fn append(log: &mut File, line: &[u8]) -> io::Result<()> {
     }
     log.write_all(line)?;
     log.sync_data()
+}
+
+/// True when the log still holds, unchanged, the bytes a snapshot covers.
+pub(crate) fn covers(log_path: &std::path::Path, c: &Coverage) -> bool {
+    let Ok(mut file) = File::open(log_path) else {
+        return c.log_bytes == 0;
+    };
+    let long_enough = file.metadata().is_ok_and(|m| m.len() >= c.log_bytes);
+    long_enough && log::fingerprint(&mut file, c.log_bytes).is_ok_and(|f| f == c.fingerprint)
+}
+
+/// Collects a snapshot, but only one that matches the log.
+struct Checked<'a> {
+    log_path: &'a std::path::Path,
+    collect: Collect,
+}
+
+impl Sink for Checked<'_> {
+    fn coverage(&mut self, coverage: &Coverage) -> Result<(), String> {
+        if covers(self.log_path, coverage) {
+            Ok(())
+        } else {
+            Err("it does not match the review log".to_owned())
+        }
+    }
+    fn deck(&mut self, deck: DeckId, count: usize) {
+        self.collect.deck(deck, count);
+    }
+    fn item(&mut self, item: &str, record: ItemRecord) -> Result<(), String> {
+        self.collect.item(item, record)
+    }
+    fn day(&mut self, day: crate::sched::Day, reviews: u32) {
+        self.collect.day(day, reviews);
+    }
+}
+
+/// Streams a snapshot into a fold, with the log's tail laid over it.
+struct Streaming<'a, A, F> {
+    log_path: &'a std::path::Path,
+    /// The tail's answers by deck and item, in log order; an item's entry is
+    /// taken out when the snapshot reaches it, so what is left at the end are
+    /// items the snapshot does not know.
+    tail: BTreeMap<DeckId, HashMap<String, Vec<ReviewEvent>>>,
+    deck: Option<DeckId>,
+    error: Option<StoreError>,
+    torn: Option<Torn>,
+    acc: A,
+    f: &'a mut F,
+}
+
+impl<A, F: FnMut(&mut A, &DeckId, &str, &ItemRecord)> Sink for Streaming<'_, A, F> {
+    fn coverage(&mut self, coverage: &Coverage) -> Result<(), String> {
+        if !covers(self.log_path, coverage) {
+            return Err("it does not match the review log".to_owned());
+        }
+        let tail = &mut self.tail;
+        let scanned = log::scan(
+            self.log_path,
+            coverage.log_bytes,
+            coverage.log_lines,
+            |event| {
+                tail.entry(event.deck.clone())
+                    .or_default()
+                    .entry(event.item.to_string())
+                    .or_default()
+                    .push(event);
+            },
+        );
+        match scanned {
+            Ok(end) => {
+                self.torn = end.torn;
+                Ok(())
+            }
+            Err(e) => {
+                self.error = Some(e);
+                Err("the review log could not be read".to_owned())
+            }
+        }
+    }
+    fn deck(&mut self, deck: DeckId, _: usize) {
+        self.deck = Some(deck);
+    }
+    fn item(&mut self, item: &str, mut record: ItemRecord) -> Result<(), String> {
+        let deck = self.deck.as_ref().ok_or("an item outside a deck")?;
+        if let Some(events) = self.tail.get_mut(deck).and_then(|items| items.remove(item)) {
+            for event in &events {
+                apply_to(&mut record, event);
+            }
+        }
+        (self.f)(&mut self.acc, deck, item, &record);
+        Ok(())
+    }
 }

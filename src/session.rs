@@ -1,0 +1,305 @@
+//! The daily study session as a pure state machine: which items come today
+//! and in what order, and what comes back after a poor answer. No files, no
+//! clock, no terminal: the day, the progress and a seeded rng come in.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use crate::model::{CardId, Deck, ItemId, Quality};
+use crate::progress::Progress;
+use crate::sched::Day;
+
+/// One question of the session: an item of one of the session's decks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Index of the deck in the session's deck list.
+    pub deck: usize,
+    pub item: ItemId,
+    /// Never reviewed before this session.
+    pub new: bool,
+}
+
+/// How many due and new items a plan holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanCounts {
+    pub due: usize,
+    pub new: usize,
+}
+
+/// Today's queue: due items (most overdue first, items to repeat today
+/// included), then up to `new_limit` new items per deck (less the ones
+/// already introduced today), spread among the reviews. Two items of one card
+/// (a cloze's `c1` and `c2`, a card and its reverse) are never both
+/// introduced on the same day.
+pub fn plan(
+    decks: &[Deck],
+    progress: &Progress,
+    today: Day,
+    new_limit: u32,
+) -> (Vec<Entry>, PlanCounts) {
+    let mut due: Vec<(Day, usize, usize, ItemId)> = Vec::new();
+    let mut new_per_deck: Vec<Vec<ItemId>> = Vec::new();
+    for (d, deck) in decks.iter().enumerate() {
+        let records = progress.deck(&deck.id);
+        // Cards with an item introduced today: their siblings wait.
+        let mut busy_cards: BTreeSet<CardId> = BTreeSet::new();
+        let mut introduced_today = 0u32;
+        for item in deck.items() {
+            let id = item.id();
+            if let Some(r) = records.and_then(|r| r.get(&id))
+                && r.first_review == today
+            {
+                introduced_today += 1;
+                busy_cards.insert(id.card().clone());
+            }
+        }
+        let mut fresh = Vec::new();
+        let mut left = new_limit.saturating_sub(introduced_today);
+        for (position, item) in deck.items().enumerate() {
+            let id = item.id();
+            match records.and_then(|r| r.get(&id)) {
+                Some(r) if r.is_due(today) => {
+                    let key = if r.repeats_today(today) {
+                        today.min(r.state.due)
+                    } else {
+                        r.state.due
+                    };
+                    due.push((key, d, position, id));
+                }
+                Some(_) => {}
+                None if left > 0 && !busy_cards.contains(id.card()) => {
+                    busy_cards.insert(id.card().clone());
+                    fresh.push(id);
+                    left -= 1;
+                }
+                None => {}
+            }
+        }
+        new_per_deck.push(fresh);
+    }
+    due.sort();
+    let reviews: Vec<Entry> = due
+        .into_iter()
+        .map(|(_, deck, _, item)| Entry {
+            deck,
+            item,
+            new: false,
+        })
+        .collect();
+
+    // New items from each deck in turn.
+    let mut fresh = Vec::new();
+    let longest = new_per_deck.iter().map(Vec::len).max().unwrap_or(0);
+    for i in 0..longest {
+        for (deck, items) in new_per_deck.iter().enumerate() {
+            if let Some(item) = items.get(i) {
+                fresh.push(Entry {
+                    deck,
+                    item: item.clone(),
+                    new: true,
+                });
+            }
+        }
+    }
+    let counts = PlanCounts {
+        due: reviews.len(),
+        new: fresh.len(),
+    };
+    (interleave(reviews, fresh), counts)
+}
+
+/// Spreads `fresh` evenly among `reviews`: before the i-th new item come
+/// ⌊R·(i+1)/(N+1)⌋ reviews, so new items do not all wait for the end.
+fn interleave(reviews: Vec<Entry>, fresh: Vec<Entry>) -> Vec<Entry> {
+    let (r, n) = (reviews.len(), fresh.len());
+    let mut out = Vec::with_capacity(r + n);
+    let mut reviews = reviews.into_iter();
+    let mut taken = 0;
+    for (i, entry) in fresh.into_iter().enumerate() {
+        let before = r * (i + 1) / (n + 1);
+        out.extend(reviews.by_ref().take(before - taken));
+        taken = before;
+        out.push(entry);
+    }
+    out.extend(reviews);
+    out
+}
+
+/// How far back in the queue an item answered below 4 goes: far enough that
+/// it is not asked twice in a row, near enough to be seen again soon.
+const REPEAT_GAP: usize = 3;
+
+/// A session in progress.
+#[derive(Debug, Clone)]
+pub struct Session {
+    queue: VecDeque<Entry>,
+    shown: usize,
+}
+
+impl Session {
+    /// A session over a planned queue.
+    pub fn new(entries: Vec<Entry>) -> Session {
+        Session {
+            queue: entries.into(),
+            shown: 0,
+        }
+    }
+
+    /// The next question, if any.
+    pub fn next_entry(&mut self) -> Option<Entry> {
+        let entry = self.queue.pop_front()?;
+        self.shown += 1;
+        Some(entry)
+    }
+
+    /// Records how an entry was answered: below 4, it comes back later
+    /// today (SM-2 step 7), never straight after itself while another item
+    /// waits.
+    pub fn answered(&mut self, entry: Entry, grade: Quality) {
+        if grade.value() < 4 {
+            let at = REPEAT_GAP.min(self.queue.len());
+            self.queue.insert(
+                at,
+                Entry {
+                    new: false,
+                    ..entry
+                },
+            );
+        }
+    }
+
+    /// The question being shown (1-based) and the questions in all, as the
+    /// queue stands now (`12/35`).
+    pub fn position(&self) -> (usize, usize) {
+        (self.shown, self.shown + self.queue.len())
+    }
+
+    /// Questions still waiting.
+    pub fn remaining(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deckfile::parse_deck;
+    use crate::model::DeckId;
+    use crate::progress::{Mode, ReviewEvent};
+    use crate::sched::{ReviewKind, Scheduler, Sm2};
+
+    fn deck() -> Deck {
+        parse_deck(
+            r#"{"recall_deck": 1, "id": "d", "title": "D", "cards": [
+            {"id": "a", "kind": "basic", "front": "A?", "back": "a", "reverse": true},
+            {"id": "b", "kind": "cloze", "text": "{{c1::x}} {{c2::y}}"},
+            {"id": "c", "kind": "date", "event": "C", "year": 1900},
+            {"id": "e", "kind": "date", "event": "E", "year": 1901},
+            {"id": "f", "kind": "date", "event": "F", "year": 1902}
+        ]}"#,
+        )
+        .unwrap()
+    }
+
+    fn day(s: &str) -> Day {
+        s.parse().unwrap()
+    }
+
+    fn answer(progress: &mut Progress, item: &str, grade: u8, on: &str) {
+        let deck = DeckId::new("d").unwrap();
+        let item = ItemId::parse(item).unwrap();
+        let before = progress.get(&deck, &item).map(|r| r.state.clone());
+        let q = Quality::try_from(grade).unwrap();
+        let out = Sm2::default().review(before.as_ref(), q, day(on));
+        progress.apply(&ReviewEvent {
+            ts: "2026-01-01T12:00:00Z".parse().unwrap(),
+            day: day(on),
+            deck,
+            item,
+            grade: q,
+            mode: Mode::Flip,
+            kind: out.kind,
+            response_ms: None,
+            days_late: out.days_late,
+            before,
+            after: Some(out.after),
+        });
+        let _ = ReviewKind::Review;
+    }
+
+    fn ids(entries: &[Entry]) -> Vec<String> {
+        entries.iter().map(|e| e.item.to_string()).collect()
+    }
+
+    #[test]
+    fn new_items_respect_the_limit_and_keep_siblings_apart() {
+        let decks = [deck()];
+        let (entries, counts) = plan(&decks, &Progress::new(), day("2026-01-01"), 20);
+        // a#reverse and b#c2 wait: their siblings are introduced today.
+        assert_eq!(ids(&entries), ["a", "b#c1", "c", "e", "f"]);
+        assert_eq!(counts, PlanCounts { due: 0, new: 5 });
+        let (entries, _) = plan(&decks, &Progress::new(), day("2026-01-01"), 2);
+        assert_eq!(ids(&entries), ["a", "b#c1"]);
+    }
+
+    #[test]
+    fn items_introduced_today_count_against_the_limit() {
+        let decks = [deck()];
+        let mut p = Progress::new();
+        answer(&mut p, "a", 5, "2026-01-01");
+        answer(&mut p, "b#c1", 5, "2026-01-01");
+        let (entries, _) = plan(&decks, &p, day("2026-01-01"), 3);
+        assert_eq!(ids(&entries), ["c"]);
+        // The next day the siblings are free, and yesterday's items are due.
+        let (entries, counts) = plan(&decks, &p, day("2026-01-02"), 3);
+        assert_eq!(counts, PlanCounts { due: 2, new: 3 });
+        assert!(ids(&entries).contains(&"a#reverse".to_owned()));
+        assert!(ids(&entries).contains(&"b#c2".to_owned()));
+    }
+
+    #[test]
+    fn most_overdue_first_and_new_items_spread_among_reviews() {
+        let decks = [deck()];
+        let mut p = Progress::new();
+        answer(&mut p, "c", 4, "2026-01-01"); // due 01-02
+        answer(&mut p, "e", 4, "2026-01-03"); // due 01-04
+        answer(&mut p, "f", 4, "2026-01-02"); // due 01-03
+        let (entries, counts) = plan(&decks, &p, day("2026-01-05"), 1);
+        assert_eq!(counts, PlanCounts { due: 3, new: 1 });
+        assert_eq!(ids(&entries), ["c", "a", "f", "e"]);
+    }
+
+    #[test]
+    fn items_failed_today_come_back_in_a_later_session_today() {
+        let decks = [deck()];
+        let mut p = Progress::new();
+        answer(&mut p, "c", 2, "2026-01-01");
+        let (entries, counts) = plan(&decks, &p, day("2026-01-01"), 0);
+        assert_eq!(ids(&entries), ["c"]);
+        assert_eq!(counts.due, 1);
+        answer(&mut p, "c", 4, "2026-01-01");
+        let (entries, _) = plan(&decks, &p, day("2026-01-01"), 0);
+        assert!(entries.is_empty());
+    }
+
+    #[test]
+    fn a_poor_answer_comes_back_but_not_twice_in_a_row() {
+        let e = |i: &str| Entry {
+            deck: 0,
+            item: ItemId::parse(i).unwrap(),
+            new: false,
+        };
+        let mut s = Session::new(vec![e("a"), e("c")]);
+        let first = s.next_entry().unwrap();
+        s.answered(first, Quality::try_from(1u8).unwrap());
+        assert_eq!(s.position(), (1, 3));
+        assert_eq!(s.next_entry().unwrap().item.to_string(), "c");
+        let again = s.next_entry().unwrap();
+        assert_eq!(again.item.to_string(), "a");
+        // Alone in the queue, it comes straight back until it scores 4.
+        s.answered(again, Quality::try_from(3u8).unwrap());
+        let last = s.next_entry().unwrap();
+        s.answered(last, Quality::try_from(4u8).unwrap());
+        assert!(s.next_entry().is_none());
+        assert_eq!(s.remaining(), 0);
+    }
+}
