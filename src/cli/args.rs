@@ -47,6 +47,16 @@ pub enum Command {
         after_help = "Examples:\n  recall deck check decks/*.json\n  recall deck schema"
     )]
     Deck(DeckCommand),
+    /// Study today's items (the default command)
+    #[command(
+        long_about = "Today's session: the items due (most overdue first), then up to --new new items per\n\
+                      deck, spread among them; an item answered below 4 comes back later in the session\n\
+                      until you get it. Every answer is saved the moment you give it: stop any time with q,\n\
+                      Ctrl-D or Ctrl-C. With no DECK, studies every deck you have started (a first session\n\
+                      starts the bundled decks). `recall` alone is `recall study`.",
+        after_help = "Examples:\n  recall\n  recall study japan-russia-dates --mode typed\n  recall study ./my-deck.json --new 10 --mode choice --seed 7"
+    )]
+    Study(StudyArgs),
     /// Draft a deck from a plain-text document
     #[command(
         long_about = "Turns a plain-text document into a draft deck: sections from its headings, a date card\n\
@@ -88,6 +98,35 @@ pub enum Command {
         after_help = "Examples:\n  recall doctor\n  recall --user alice doctor --repair"
     )]
     Doctor(DoctorArgs),
+}
+
+/// `recall study`
+#[derive(Debug, Args, Default)]
+pub struct StudyArgs {
+    /// Deck ids or deck files [default: every deck you have started]
+    #[arg(value_name = "DECK")]
+    pub decks: Vec<String>,
+    /// New items per deck today (items already introduced today count) [default: 20, or
+    /// `new_per_day` in your settings]
+    #[arg(long, value_name = "N")]
+    pub new: Option<u32>,
+    /// How to answer [default: flip, or `mode` in your settings]
+    #[arg(long, value_enum)]
+    pub mode: Option<StudyMode>,
+    /// Seed for the multiple-choice options, to get the same ones again
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// How a study session asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StudyMode {
+    /// See the prompt, reveal the answer, grade yourself 0–5
+    Flip,
+    /// Type the answer; recall proposes a grade you can change
+    Typed,
+    /// Pick one of four options
+    Choice,
 }
 
 /// An answer mode.

@@ -9,35 +9,42 @@ mod profile;
 mod progress;
 mod review;
 mod settings;
+mod study;
+mod term;
 
 use std::io::Write;
 use std::process::ExitCode;
-
-use clap::CommandFactory;
 
 use args::{Cli, Command, DeckCommand};
 use settings::Settings;
 
 /// Runs one invocation and returns the exit code; errors are printed by `main`.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    // Interactive sessions print through their console (and a Ctrl-C handler
+    // must be able to print too), so stdout is locked per command, not here.
+    let out = || std::io::stdout().lock();
     match cli.command {
-        None => {
-            Cli::command().write_help(&mut out)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Deck(DeckCommand::Check(a))) => deck::check(&a, &mut out),
-        Some(Command::Derive(a)) => derive::run(&a, &mut out),
-        Some(Command::Review(a)) => review::run(&a, &Settings::resolve(&cli.global)?, &mut out),
+        None => study::run(
+            &args::StudyArgs::default(),
+            &Settings::resolve(&cli.global)?,
+        ),
+        Some(Command::Study(a)) => study::run(&a, &Settings::resolve(&cli.global)?),
+        Some(Command::Deck(DeckCommand::Check(a))) => deck::check(&a, &mut out()),
+        Some(Command::Derive(a)) => derive::run(&a, &mut out()),
+        Some(Command::Review(a)) => review::run(&a, &Settings::resolve(&cli.global)?, &mut out()),
         Some(Command::Progress(a)) => {
-            progress::progress(&a, &Settings::resolve(&cli.global)?, &mut out)
+            progress::progress(&a, &Settings::resolve(&cli.global)?, &mut out())
         }
-        Some(Command::Due(a)) => progress::due(&a, &Settings::resolve(&cli.global)?, &mut out),
-        Some(Command::Users(a)) => profile::users(&a, &Settings::resolve(&cli.global)?, &mut out),
-        Some(Command::Where(a)) => profile::where_(&a, &Settings::resolve(&cli.global)?, &mut out),
-        Some(Command::Doctor(a)) => profile::doctor(&a, &Settings::resolve(&cli.global)?, &mut out),
+        Some(Command::Due(a)) => progress::due(&a, &Settings::resolve(&cli.global)?, &mut out()),
+        Some(Command::Users(a)) => profile::users(&a, &Settings::resolve(&cli.global)?, &mut out()),
+        Some(Command::Where(a)) => {
+            profile::where_(&a, &Settings::resolve(&cli.global)?, &mut out())
+        }
+        Some(Command::Doctor(a)) => {
+            profile::doctor(&a, &Settings::resolve(&cli.global)?, &mut out())
+        }
         Some(Command::Deck(DeckCommand::Schema)) => {
-            out.write_all(recall::deckfile::schema_json().as_bytes())?;
+            out().write_all(recall::deckfile::schema_json().as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
     }
