@@ -456,15 +456,9 @@ fn install_interrupt(shared: &Arc<Mutex<Shared>>, decks: &[Deck], today: Day, cl
 
 fn print_summary(console: &Console, shared: &Shared, decks: &[Deck], today: Day, clock: Stopwatch) {
     let t = shared.tally;
-    let accuracy = if t.reviewed > 0 {
-        format!(
-            "{}% ({} of {} right)",
-            t.correct * 100 / t.reviewed,
-            t.correct,
-            t.reviewed
-        )
-    } else {
-        "–".to_owned()
+    let accuracy = match (t.correct * 100).checked_div(t.reviewed) {
+        Some(percent) => format!("{percent}% ({} of {} right)", t.correct, t.reviewed),
+        None => "–".to_owned(),
     };
     let secs = clock.elapsed().as_secs();
     let repeats = if t.repeats > 0 {
