@@ -44,7 +44,7 @@ pub enum Command {
     /// Check, inspect and manage decks
     #[command(
         subcommand,
-        after_help = "Examples:\n  recall deck check decks/*.json\n  recall deck schema"
+        after_help = "Examples:\n  recall deck check decks/*.json\n  recall deck install my-deck.json\n  recall deck list"
     )]
     Deck(DeckCommand),
     /// Study today's items (the default command)
@@ -83,6 +83,14 @@ pub enum Command {
     /// Show what is due today and in the next 7 days
     #[command(after_help = "Examples:\n  recall due\n  recall due japan-russia-facts --json")]
     Due(DecksArgs),
+    /// Charts of your reviews, retention, streak and forecast
+    #[command(
+        long_about = "Reviews per day, a 12-week calendar, retention (the share of reviews graded 3 or more,\n\
+                      for young items — interval under 21 days — and mature ones), streaks, item counts by\n\
+                      state, the due forecast, the hardest items and the time spent. --json gives the numbers.",
+        after_help = "Examples:\n  recall stats\n  recall stats japan-russia-dates --days 60\n  recall stats --json"
+    )]
+    Stats(StatsArgs),
     /// List the learner profiles in the data directory
     #[command(after_help = "Examples:\n  recall users\n  recall --user alice due")]
     Users(JsonArgs),
@@ -182,6 +190,20 @@ pub struct DecksArgs {
     pub json: bool,
 }
 
+/// `recall stats`
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Deck ids or deck files [default: every deck you have studied]
+    #[arg(value_name = "DECK")]
+    pub decks: Vec<String>,
+    /// How many days of reviews to chart
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub days: u32,
+    /// Print the numbers as one JSON document
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Commands that only take `--json`.
 #[derive(Debug, Args)]
 pub struct JsonArgs {
@@ -239,6 +261,122 @@ pub enum DeckCommand {
         after_help = "Example:\n  recall deck schema > recall-deck.schema.json"
     )]
     Schema,
+    /// Install a deck file into the library (or update an installed deck)
+    #[command(
+        long_about = "Copies a checked deck into the data directory's library, shared by every profile there.\n\
+                      Installing a newer version of an installed deck replaces it and prints what changed;\n\
+                      progress stays on every card whose id stays, and the progress of removed cards is kept\n\
+                      (hidden) in case they come back. An older version, or the same version with other\n\
+                      cards, needs --force.",
+        after_help = "Examples:\n  recall deck install history-v2.json\n  recall deck install old-copy.json --force"
+    )]
+    Install(InstallArgs),
+    /// List the bundled and installed decks, with what is due
+    #[command(after_help = "Examples:\n  recall deck list\n  recall deck list --json")]
+    List(JsonArgs),
+    /// Show a deck: its details, tags, sections and cards
+    #[command(
+        after_help = "Examples:\n  recall deck show japan-russia-facts\n  recall deck show ./my-deck.json --json"
+    )]
+    Show(ShowArgs),
+    /// Remove an installed deck (progress is kept unless --purge --yes)
+    #[command(
+        after_help = "Examples:\n  recall deck remove history\n  recall deck remove history --purge --yes"
+    )]
+    Remove(RemoveArgs),
+    /// Write a deck as JSON, CSV or TSV (for a spreadsheet)
+    #[command(
+        long_about = "Writes a deck as JSON, or as a sheet (CSV/TSV) with the columns front, back, tags, id,\n\
+                      kind, section, explanation, accept and distractors, which `recall deck import` reads back\n\
+                      into the same cards.",
+        after_help = "Examples:\n  recall deck export japan-russia-facts --format csv -o facts.csv\n  recall deck export history --format json > history.json"
+    )]
+    Export(ExportArgs),
+    /// Make a deck file from a spreadsheet (CSV or TSV)
+    #[command(
+        long_about = "Reads a spreadsheet saved as CSV (.csv) or TSV (.tsv): columns front, back, tags, header\n\
+                      row optional (with a header, the columns id, kind, section, explanation, accept and\n\
+                      distractors may follow, in any order). A front with {{c1::…}} makes a cloze card. Writes\n\
+                      a deck file to check, share and install.",
+        after_help = "Examples:\n  recall deck import vocab.csv --id vocab --title \"Week 3 vocabulary\" -o vocab.json\n  recall deck import dates.tsv | recall deck check /dev/stdin"
+    )]
+    Import(ImportArgs),
+}
+
+/// `recall deck install`
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// The deck file
+    pub file: PathBuf,
+    /// Install even an older version, or the same version with other cards
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `recall deck show`
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A deck id or a deck file
+    pub deck: String,
+    /// Print one JSON document
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `recall deck remove`
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The installed deck's id
+    pub id: String,
+    /// Also delete your progress on this deck from the review log (a backup is kept)
+    #[arg(long)]
+    pub purge: bool,
+    /// Confirm --purge
+    #[arg(long, requires = "purge")]
+    pub yes: bool,
+}
+
+/// The formats `deck export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Tsv,
+}
+
+/// `recall deck export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// A deck id or a deck file
+    pub deck: String,
+    /// The format to write
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ExportFormat,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+/// `recall deck import`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet, saved as .csv or .tsv
+    pub file: PathBuf,
+    /// The deck id [default: from the file name]
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The deck title [default: the file name]
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// `recall deck check`

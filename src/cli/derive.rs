@@ -3,10 +3,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use recall::deckfile::{self, DeriveOptions};
-use recall::fsutil;
 use recall::model::DeckId;
 
 use super::args::DeriveArgs;
@@ -52,18 +51,7 @@ pub fn run(args: &DeriveArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> 
             eprintln!("{summary}");
         }
         Some(path) => {
-            let written = if args.force {
-                fsutil::write_atomic(path, json.as_bytes())
-            } else {
-                fsutil::write_new(path, json.as_bytes())
-            };
-            match written {
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-                    "'{}' already exists; choose another file or add --force to replace it",
-                    path.display()
-                ),
-                r => r.with_context(|| format!("cannot write '{}'", path.display()))?,
-            }
+            super::write_output(Some(path), args.force, json.as_bytes(), out)?;
             eprintln!(
                 "{summary}\nwrote '{}'; edit it, then run `recall deck check {}`",
                 path.display(),

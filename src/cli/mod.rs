@@ -5,10 +5,12 @@ pub mod args;
 mod deck;
 mod decks;
 mod derive;
+mod library;
 mod profile;
 mod progress;
 mod review;
 mod settings;
+mod stats;
 mod study;
 mod term;
 
@@ -36,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             progress::progress(&a, &Settings::resolve(&cli.global)?, &mut out())
         }
         Some(Command::Due(a)) => progress::due(&a, &Settings::resolve(&cli.global)?, &mut out()),
+        Some(Command::Stats(a)) => stats::run(&a, &Settings::resolve(&cli.global)?, &mut out()),
         Some(Command::Users(a)) => profile::users(&a, &Settings::resolve(&cli.global)?, &mut out()),
         Some(Command::Where(a)) => {
             profile::where_(&a, &Settings::resolve(&cli.global)?, &mut out())
@@ -43,10 +46,53 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Doctor(a)) => {
             profile::doctor(&a, &Settings::resolve(&cli.global)?, &mut out())
         }
+        Some(Command::Deck(DeckCommand::Install(a))) => {
+            library::install(&a, &Settings::resolve(&cli.global)?, &mut out())
+        }
+        Some(Command::Deck(DeckCommand::List(a))) => {
+            library::list(&a, &Settings::resolve(&cli.global)?, &mut out())
+        }
+        Some(Command::Deck(DeckCommand::Show(a))) => {
+            library::show(&a, &Settings::resolve(&cli.global)?, &mut out())
+        }
+        Some(Command::Deck(DeckCommand::Remove(a))) => {
+            library::remove(&a, &Settings::resolve(&cli.global)?, &mut out())
+        }
+        Some(Command::Deck(DeckCommand::Export(a))) => {
+            library::export(&a, &Settings::resolve(&cli.global)?, &mut out())
+        }
+        Some(Command::Deck(DeckCommand::Import(a))) => library::import(&a, &mut out()),
         Some(Command::Deck(DeckCommand::Schema)) => {
             out().write_all(recall::deckfile::schema_json().as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Writes a command's output to FILE (never replacing one without `force`;
+/// replacing atomically with it) or to standard output.
+pub fn write_output(
+    path: Option<&std::path::Path>,
+    force: bool,
+    bytes: &[u8],
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let Some(path) = path else {
+        out.write_all(bytes)?;
+        return Ok(());
+    };
+    let written = if force {
+        recall::fsutil::write_atomic(path, bytes)
+    } else {
+        recall::fsutil::write_new(path, bytes)
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => anyhow::bail!(
+            "'{}' already exists; choose another file or add --force to replace it",
+            path.display()
+        ),
+        r => r.with_context(|| format!("cannot write '{}'", path.display())),
     }
 }
 

@@ -142,38 +142,32 @@ struct DayDue {
 
 /// Per-deck counts gathered in one pass over the records.
 #[derive(Debug, Clone, Copy, Default)]
-struct Tally {
-    due: usize,
-    overdue: usize,
-    seen: usize,
-    introduced_today: u32,
+pub(super) struct Tally {
+    pub due: usize,
+    pub overdue: usize,
+    pub seen: usize,
+    pub introduced_today: u32,
     /// Due on today and each of the next 7 days.
     forecast: [usize; 8],
 }
 
-/// `recall due [DECK...]`
-pub fn due(
-    args: &DecksArgs,
+/// Tallies every deck's records in one streaming pass (a profile can hold
+/// 100,000 items, and `due` is meant to answer at once). With `only_known`,
+/// decks not already in `summaries` are skipped; otherwise each deck met is
+/// summarised when first met.
+pub(super) fn tally_decks(
     settings: &Settings,
-    out: &mut impl Write,
-) -> anyhow::Result<ExitCode> {
-    let today = settings.today();
-    // Decks named on the command line are summarised first; without names,
-    // each deck met in the records is summarised when first met.
-    let mut summaries: BTreeMap<DeckId, Option<DeckSummary>> = BTreeMap::new();
-    let named = !args.decks.is_empty();
-    for s in decks::summaries(&args.decks, settings, &[])? {
-        summaries.insert(s.id.clone(), Some(s));
-    }
+    today: Day,
+    summaries: &mut BTreeMap<DeckId, Option<DeckSummary>>,
+    only_known: bool,
+) -> anyhow::Result<BTreeMap<DeckId, Tally>> {
     let mut failure = None;
-    // One streaming pass: a profile can hold 100,000 items, and this command
-    // is meant to answer at once.
     let (tallies, warnings) = Profile::fold_records(
         &settings.paths,
         &settings.user,
         BTreeMap::<DeckId, Tally>::new,
         |tallies, deck, item, r| {
-            if named && !summaries.contains_key(deck) {
+            if only_known && !summaries.contains_key(deck) {
                 return;
             }
             let summary = summaries.entry(deck.clone()).or_insert_with(|| {
@@ -210,6 +204,32 @@ pub fn due(
         return Err(e);
     }
     warn_all(warnings);
+    Ok(tallies)
+}
+
+/// New items a deck still offers today: the daily limit less the items
+/// introduced today, at most the items never seen.
+pub(super) fn new_available(settings: &Settings, items: usize, tally: &Tally) -> u32 {
+    let unseen = items.saturating_sub(tally.seen);
+    let left_today = settings
+        .new_per_day()
+        .saturating_sub(tally.introduced_today);
+    left_today.min(u32::try_from(unseen).unwrap_or(u32::MAX))
+}
+
+/// `recall due [DECK...]`
+pub fn due(
+    args: &DecksArgs,
+    settings: &Settings,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let today = settings.today();
+    let mut summaries: BTreeMap<DeckId, Option<DeckSummary>> = BTreeMap::new();
+    let named = !args.decks.is_empty();
+    for s in decks::summaries(&args.decks, settings, &[])? {
+        summaries.insert(s.id.clone(), Some(s));
+    }
+    let tallies = tally_decks(settings, today, &mut summaries, named)?;
     let days: Vec<Day> = (0..=7).map(|d| today.plus(d)).collect();
     let mut forecast = [0usize; 8];
     let mut decks = Vec::new();
@@ -227,13 +247,7 @@ pub fn due(
             .get(&id)
             .and_then(|s| s.as_ref())
             .and_then(|s| s.items);
-        let new_available = items.map(|items| {
-            let unseen = items.saturating_sub(tally.seen);
-            let left_today = settings
-                .new_per_day()
-                .saturating_sub(tally.introduced_today);
-            left_today.min(u32::try_from(unseen).unwrap_or(u32::MAX))
-        });
+        let new_available = items.map(|items| new_available(settings, items, &tally));
         decks.push(DeckDue {
             deck: id.to_string(),
             due: tally.due,

@@ -10,7 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{Card, CardId, CardKind, Cloze, Deck, DeckId};
+use super::slug::{id_words, slug, unique_id};
+use crate::model::{Card, CardKind, Cloze, Deck, DeckId};
 
 /// What to call the derived deck.
 #[derive(Debug, Clone, Default)]
@@ -414,65 +415,6 @@ fn names_in(sentence: &str) -> Vec<(std::ops::Range<usize>, String)> {
         i = j;
     }
     names
-}
-
-/// A lowercase slug of up to `max_words` words of `text`, for ids.
-fn slug(text: &str, max_words: usize) -> String {
-    // Accents go (ō → o), other letters outside ASCII and all punctuation
-    // separate words.
-    let folded: String = unicode_normalization::UnicodeNormalization::nfkd(text)
-        .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    let words: Vec<&str> = folded
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(max_words)
-        .collect();
-    let mut s = words.join("-");
-    s.truncate(48);
-    s.trim_end_matches('-').to_owned()
-}
-
-/// Words left out of ids because they say nothing.
-const ID_STOPWORDS: &[&str] = &[
-    "a", "an", "the", "in", "on", "at", "of", "to", "and", "or", "by", "for", "from", "with",
-    "was", "were", "is", "are", "be", "been", "had", "has", "have", "it", "its", "as", "that",
-    "this", "which", "who", "he", "she", "they", "his", "her", "their", "into", "onwards",
-];
-
-fn id_words(text: &str) -> String {
-    let kept: Vec<&str> = text
-        .split_whitespace()
-        .filter(|w| {
-            let w = w
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
-            !w.is_empty()
-                && !ID_STOPWORDS.contains(&w.as_str())
-                && !w.chars().all(|c| c.is_ascii_digit())
-        })
-        .collect();
-    slug(&kept.join(" "), 4)
-}
-
-/// Makes `base` unique among `used` with a numeric suffix.
-fn unique_id(base: &str, used: &mut BTreeSet<String>) -> CardId {
-    let base = if base.is_empty() { "card" } else { base };
-    let mut candidate = base.to_owned();
-    let mut n = 2;
-    while used.contains(&candidate) || CardId::new(&candidate).is_err() {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    used.insert(candidate.clone());
-    CardId::new(&candidate).unwrap_or_else(|e| unreachable!("slugs are valid ids: {e}"))
 }
 
 /// A block of the document: a heading, or a paragraph under one.

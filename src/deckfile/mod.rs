@@ -4,6 +4,8 @@
 mod derive;
 mod format;
 mod parse;
+mod sheet;
+mod slug;
 
 pub use derive::{DeriveOptions, YearMention, derive, find_years, sentences};
 pub use format::{CardFile, DeckFile, schema_json, to_json};
@@ -11,6 +13,7 @@ pub use parse::{
     COMMON_FIELDS, CardRef, DECK_FIELDS, Diagnostic, KIND_FIELDS, MAX_CARDS, MAX_TEXT_CHARS,
     Position, closest, parse_deck,
 };
+pub use sheet::{COLUMNS, SheetOptions, SheetProblem, export_sheet, import_sheet};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -109,6 +112,12 @@ pub fn load(path: &Path) -> Result<Deck, DeckFileError> {
         path: path.to_owned(),
         diagnostics,
     })
+}
+
+/// A deck id made from a name (a file name, a title): lowercase words joined
+/// by '-'. Empty when nothing usable is left.
+pub fn slug_of(text: &str) -> String {
+    slug::slug(text, 8)
 }
 
 /// Text without a leading UTF-8 byte-order mark, which some editors add.

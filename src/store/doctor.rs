@@ -168,3 +168,60 @@ fn side_path(log_path: &std::path::Path, suffix: &str) -> PathBuf {
     name.push(format!(".{suffix}"));
     log_path.with_file_name(name)
 }
+
+/// Deletes one deck's answers from a profile's log, under its lock, after a
+/// timestamped backup; then rebuilds the snapshot. Returns how many answers
+/// were removed. Damaged lines stop it (repair them first).
+pub fn purge_deck(
+    paths: &Paths,
+    user: &UserName,
+    deck: &crate::model::DeckId,
+    stamp: &str,
+    wait: Duration,
+) -> Result<usize, StoreError> {
+    let log_path = paths.log(user);
+    let snapshot_path = paths.snapshot(user);
+    let removed;
+    {
+        let _lock = ProfileLock::acquire(&paths.lock(user), user.as_str(), wait)?;
+        let health =
+            check_log(&log_path, true).map_err(StoreError::io("read the review log", &log_path))?;
+        if let Some(bad) = health.bad.first() {
+            return Err(StoreError::Damaged {
+                path: log_path,
+                line: bad.number,
+                reason: bad.reason.clone(),
+            });
+        }
+        let mut kept = Vec::with_capacity(health.good.len());
+        let mut dropped = 0;
+        for (i, line) in health.good.into_iter().enumerate() {
+            let of_deck = i > 0
+                && serde_json::from_slice::<crate::progress::ReviewEvent>(&line)
+                    .is_ok_and(|e| &e.deck == deck);
+            if of_deck {
+                dropped += 1;
+            } else {
+                kept.push(line);
+            }
+        }
+        removed = dropped;
+        if removed == 0 {
+            return Ok(0);
+        }
+        let backup = side_path(&log_path, &format!("bak-{stamp}"));
+        fs::copy(&log_path, &backup)
+            .and_then(|_| fs::File::open(&backup)?.sync_all())
+            .map_err(StoreError::io("back up the review log to", &backup))?;
+        fsutil::write_atomic(&log_path, &kept.concat())
+            .map_err(StoreError::io("rewrite the review log", &log_path))?;
+        match fs::remove_file(&snapshot_path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::io("remove the old snapshot", &snapshot_path)(e)),
+        }
+    }
+    let mut profile = Profile::open_write(paths, user, wait)?;
+    profile.checkpoint()?;
+    Ok(removed)
+}

@@ -19,7 +19,7 @@ mod profile;
 mod settings;
 mod snapshot;
 
-pub use doctor::{Inspection, Repair, SnapshotStatus, inspect, repair};
+pub use doctor::{Inspection, Repair, SnapshotStatus, inspect, purge_deck, repair};
 pub use library::{InstalledDeck, Library};
 pub use lock::ProfileLock;
 pub use log::{LOG_FORMAT, LogHealth, LogLine, check_log};
