@@ -13,6 +13,7 @@ pub mod deckfile;
 pub mod fsutil;
 pub mod model;
 pub mod progress;
+pub mod quiz;
 pub mod sched;
 pub mod session;
 pub mod stats;

@@ -25,20 +25,67 @@ pub struct PlanCounts {
     pub new: usize,
 }
 
-/// Today's queue: due items (most overdue first, items to repeat today
-/// included), then up to `new_limit` new items per deck (less the ones
-/// already introduced today), spread among the reviews. Two items of one card
-/// (a cloze's `c1` and `c2`, a card and its reverse) are never both
-/// introduced on the same day.
-pub fn plan(
-    decks: &[Deck],
+/// What a session follows for one deck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeckRules {
+    /// New items a day (the ones introduced earlier today count).
+    pub new_limit: u32,
+    /// An exam day: until it, every item learned is due again by its eve.
+    pub exam: Option<Day>,
+}
+
+/// The day an item is due for this session's purposes: before an exam,
+/// never later than the exam's eve.
+fn effective_due(due: Day, today: Day, exam: Option<Day>) -> Day {
+    match exam {
+        Some(exam) if today < exam => due.min(exam.plus(-1)),
+        _ => due,
+    }
+}
+
+/// New items a day that introduce every item of `deck` before `exam`
+/// (at least `base`): the items not yet introduced, spread over the days left.
+pub fn new_limit_for_exam(
+    deck: &Deck,
     progress: &Progress,
     today: Day,
-    new_limit: u32,
+    exam: Day,
+    base: u32,
+) -> u32 {
+    let days_left = exam.since(today);
+    if days_left <= 0 {
+        return base;
+    }
+    let records = progress.deck(&deck.id);
+    let unseen = deck
+        .items()
+        .filter(|i| records.is_none_or(|r| !r.contains_key(&i.id())))
+        .count();
+    let introduced_today = records.map_or(0, |r| {
+        r.values().filter(|r| r.first_review == today).count()
+    });
+    let needed = (unseen + introduced_today).div_ceil(days_left as usize);
+    base.max(u32::try_from(needed).unwrap_or(u32::MAX))
+}
+
+/// Today's queue: due items (most overdue first, items to repeat today
+/// included), then up to each deck's new limit of new items (less the ones
+/// already introduced today), spread among the reviews. Two items of one card
+/// (a cloze's `c1` and `c2`, a card and its reverse) are never both
+/// introduced on the same day. `rules` goes with `decks`, one each.
+pub fn plan(
+    decks: &[Deck],
+    rules: &[DeckRules],
+    progress: &Progress,
+    today: Day,
 ) -> (Vec<Entry>, PlanCounts) {
     let mut due: Vec<(Day, usize, usize, ItemId)> = Vec::new();
     let mut new_per_deck: Vec<Vec<ItemId>> = Vec::new();
     for (d, deck) in decks.iter().enumerate() {
+        let rule = rules.get(d).copied().unwrap_or(DeckRules {
+            new_limit: 0,
+            exam: None,
+        });
         let records = progress.deck(&deck.id);
         // Cards with an item introduced today: their siblings wait.
         let mut busy_cards: BTreeSet<CardId> = BTreeSet::new();
@@ -53,17 +100,20 @@ pub fn plan(
             }
         }
         let mut fresh = Vec::new();
-        let mut left = new_limit.saturating_sub(introduced_today);
+        let mut left = rule.new_limit.saturating_sub(introduced_today);
         for (position, item) in deck.items().enumerate() {
             let id = item.id();
             match records.and_then(|r| r.get(&id)) {
-                Some(r) if r.is_due(today) => {
-                    let key = if r.repeats_today(today) {
-                        today.min(r.state.due)
-                    } else {
-                        r.state.due
-                    };
-                    due.push((key, d, position, id));
+                Some(r) if r.repeats_today(today) => {
+                    due.push((today.min(r.state.due), d, position, id))
+                }
+                Some(r) if effective_due(r.state.due, today, rule.exam) <= today => {
+                    due.push((
+                        effective_due(r.state.due, today, rule.exam),
+                        d,
+                        position,
+                        id,
+                    ));
                 }
                 Some(_) => {}
                 None if left > 0 && !busy_cards.contains(id.card()) => {
@@ -226,6 +276,13 @@ mod tests {
         let _ = ReviewKind::Review;
     }
 
+    fn rules(new_limit: u32) -> [DeckRules; 1] {
+        [DeckRules {
+            new_limit,
+            exam: None,
+        }]
+    }
+
     fn ids(entries: &[Entry]) -> Vec<String> {
         entries.iter().map(|e| e.item.to_string()).collect()
     }
@@ -233,11 +290,11 @@ mod tests {
     #[test]
     fn new_items_respect_the_limit_and_keep_siblings_apart() {
         let decks = [deck()];
-        let (entries, counts) = plan(&decks, &Progress::new(), day("2026-01-01"), 20);
+        let (entries, counts) = plan(&decks, &rules(20), &Progress::new(), day("2026-01-01"));
         // a#reverse and b#c2 wait: their siblings are introduced today.
         assert_eq!(ids(&entries), ["a", "b#c1", "c", "e", "f"]);
         assert_eq!(counts, PlanCounts { due: 0, new: 5 });
-        let (entries, _) = plan(&decks, &Progress::new(), day("2026-01-01"), 2);
+        let (entries, _) = plan(&decks, &rules(2), &Progress::new(), day("2026-01-01"));
         assert_eq!(ids(&entries), ["a", "b#c1"]);
     }
 
@@ -247,10 +304,10 @@ mod tests {
         let mut p = Progress::new();
         answer(&mut p, "a", 5, "2026-01-01");
         answer(&mut p, "b#c1", 5, "2026-01-01");
-        let (entries, _) = plan(&decks, &p, day("2026-01-01"), 3);
+        let (entries, _) = plan(&decks, &rules(3), &p, day("2026-01-01"));
         assert_eq!(ids(&entries), ["c"]);
         // The next day the siblings are free, and yesterday's items are due.
-        let (entries, counts) = plan(&decks, &p, day("2026-01-02"), 3);
+        let (entries, counts) = plan(&decks, &rules(3), &p, day("2026-01-02"));
         assert_eq!(counts, PlanCounts { due: 2, new: 3 });
         assert!(ids(&entries).contains(&"a#reverse".to_owned()));
         assert!(ids(&entries).contains(&"b#c2".to_owned()));
@@ -263,7 +320,7 @@ mod tests {
         answer(&mut p, "c", 4, "2026-01-01"); // due 01-02
         answer(&mut p, "e", 4, "2026-01-03"); // due 01-04
         answer(&mut p, "f", 4, "2026-01-02"); // due 01-03
-        let (entries, counts) = plan(&decks, &p, day("2026-01-05"), 1);
+        let (entries, counts) = plan(&decks, &rules(1), &p, day("2026-01-05"));
         assert_eq!(counts, PlanCounts { due: 3, new: 1 });
         assert_eq!(ids(&entries), ["c", "a", "f", "e"]);
     }
@@ -273,12 +330,45 @@ mod tests {
         let decks = [deck()];
         let mut p = Progress::new();
         answer(&mut p, "c", 2, "2026-01-01");
-        let (entries, counts) = plan(&decks, &p, day("2026-01-01"), 0);
+        let (entries, counts) = plan(&decks, &rules(0), &p, day("2026-01-01"));
         assert_eq!(ids(&entries), ["c"]);
         assert_eq!(counts.due, 1);
         answer(&mut p, "c", 4, "2026-01-01");
-        let (entries, _) = plan(&decks, &p, day("2026-01-01"), 0);
+        let (entries, _) = plan(&decks, &rules(0), &p, day("2026-01-01"));
         assert!(entries.is_empty());
+    }
+
+    #[test]
+    fn before_an_exam_everything_learned_is_due_by_its_eve() {
+        let decks = [deck()];
+        let mut p = Progress::new();
+        answer(&mut p, "c", 5, "2026-01-01");
+        answer(&mut p, "c", 5, "2026-01-02"); // due 01-08
+        let exam = |e: &str| {
+            [DeckRules {
+                new_limit: 0,
+                exam: Some(day(e)),
+            }]
+        };
+        let (entries, _) = plan(&decks, &exam("2026-01-06"), &p, day("2026-01-04"));
+        assert!(entries.is_empty(), "the eve is 01-05");
+        let (entries, _) = plan(&decks, &exam("2026-01-06"), &p, day("2026-01-05"));
+        assert_eq!(ids(&entries), ["c"]);
+        // Past the exam, the schedule is SM-2's own again.
+        let (entries, _) = plan(&decks, &exam("2026-01-06"), &p, day("2026-01-07"));
+        assert!(entries.is_empty());
+    }
+
+    #[test]
+    fn an_exam_raises_the_new_limit_to_finish_in_time() {
+        let deck = deck();
+        let p = Progress::new();
+        // 7 items, 3 days left: 3 a day (more than the base of 2).
+        let limit =
+            |today: &str, base| new_limit_for_exam(&deck, &p, day(today), day("2026-01-04"), base);
+        assert_eq!(limit("2026-01-01", 2), 3);
+        assert_eq!(limit("2026-01-01", 5), 5);
+        assert_eq!(limit("2026-01-05", 2), 2);
     }
 
     #[test]

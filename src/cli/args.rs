@@ -54,9 +54,19 @@ pub enum Command {
                       until you get it. Every answer is saved the moment you give it: stop any time with q,\n\
                       Ctrl-D or Ctrl-C. With no DECK, studies every deck you have started (a first session\n\
                       starts the bundled decks). `recall` alone is `recall study`.",
-        after_help = "Examples:\n  recall\n  recall study japan-russia-dates --mode typed\n  recall study ./my-deck.json --new 10 --mode choice --seed 7"
+        after_help = "Examples:\n  recall\n  recall study japan-russia-dates --mode typed\n  recall study ./my-deck.json --new 10 --mode choice --seed 7\n  recall study japan-russia-facts --exam 2026-03-12"
     )]
     Study(StudyArgs),
+    /// A mock exam: a score, the time, and the mistakes with their answers
+    #[command(
+        long_about = "A mock exam outside the schedule: the answers are logged (kind `quiz`) but change no\n\
+                      item's schedule unless --record. Questions come from the decks named, narrowed by\n\
+                      --tag and --section; --weak takes the items you find hardest first. Without --seed a\n\
+                      seed is chosen and printed, so the same exam can be sat again. --print writes a paper\n\
+                      exam in Markdown instead (with --answers, an answer key at the end).",
+        after_help = "Examples:\n  recall quiz japan-russia-dates japan-russia-facts\n  recall quiz japan-russia-dates --mode timeline --count 5\n  recall quiz japan-russia-facts --tag 1860-1914 --weak --mode typed --time-limit 10\n  recall quiz japan-russia-facts --print --answers -o exam.md --seed 7"
+    )]
+    Quiz(QuizArgs),
     /// Draft a deck from a plain-text document
     #[command(
         long_about = "Turns a plain-text document into a draft deck: sections from its headings, a date card\n\
@@ -124,6 +134,11 @@ pub struct StudyArgs {
     /// Seed for the multiple-choice options, to get the same ones again
     #[arg(long)]
     pub seed: Option<u64>,
+    /// An exam day (YYYY-MM-DD) for the decks studied, saved for next time: until
+    /// then every item comes back before it, and new items come fast enough to
+    /// finish in time; `--exam none` forgets it
+    #[arg(long, value_name = "DATE")]
+    pub exam: Option<String>,
 }
 
 /// How a study session asks.
@@ -135,6 +150,68 @@ pub enum StudyMode {
     Typed,
     /// Pick one of four options
     Choice,
+}
+
+/// How a quiz asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QuizModeArg {
+    /// Type the answers
+    Typed,
+    /// Pick one of four options
+    Choice,
+    /// Put four dated events in order
+    Timeline,
+    /// Reveal and grade yourself
+    Flip,
+    /// Typed, choice and timeline questions mixed
+    Mixed,
+}
+
+/// `recall quiz`
+#[derive(Debug, Args)]
+pub struct QuizArgs {
+    /// Deck ids or deck files
+    #[arg(value_name = "DECK", required = true)]
+    pub decks: Vec<String>,
+    /// How to ask
+    #[arg(long, value_enum, default_value = "mixed")]
+    pub mode: QuizModeArg,
+    /// How many questions
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: u32,
+    /// Only items with this tag (repeat for several: any of them)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only items of this section
+    #[arg(long)]
+    pub section: Option<String>,
+    /// The items you find hardest first: most lapses, lowest easiness, never seen
+    #[arg(long)]
+    pub weak: bool,
+    /// Seed, to sit the same exam again
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// End the exam after this many minutes (the rest counts as unanswered)
+    #[arg(long, value_name = "MIN", value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub time_limit: Option<u32>,
+    /// Count the answers as reviews in your schedule
+    #[arg(long, conflicts_with = "print")]
+    pub record: bool,
+    /// Print the result as JSON on stdout (questions and feedback go to stderr)
+    #[arg(long, conflicts_with = "print")]
+    pub json: bool,
+    /// Write a paper exam in Markdown instead of asking
+    #[arg(long)]
+    pub print: bool,
+    /// With --print: add an answer key
+    #[arg(long, requires = "print")]
+    pub answers: bool,
+    /// With --print: write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE", requires = "print")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
 }
 
 /// An answer mode.

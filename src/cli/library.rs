@@ -18,7 +18,7 @@ use super::args::{
     ExportArgs, ExportFormat, ImportArgs, InstallArgs, JsonArgs, RemoveArgs, ShowArgs,
 };
 use super::decks::{self, DeckSummary};
-use super::progress::{Tally, new_available, tally_decks};
+use super::progress::{new_available, tally_decks};
 use super::settings::{LOCK_WAIT, Settings};
 use super::write_output;
 
@@ -263,7 +263,7 @@ pub fn list(
         let tally = DeckId::new(&e.id)
             .ok()
             .and_then(|id| tallies.get(&id).copied())
-            .unwrap_or_else(Tally::default);
+            .unwrap_or_default();
         e.due = tally.due;
         e.new_available = new_available(settings, e.items, &tally);
     }

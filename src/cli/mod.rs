@@ -8,6 +8,7 @@ mod derive;
 mod library;
 mod profile;
 mod progress;
+mod quiz;
 mod review;
 mod settings;
 mod stats;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         ),
         Some(Command::Study(a)) => study::run(&a, &Settings::resolve(&cli.global)?),
         Some(Command::Deck(DeckCommand::Check(a))) => deck::check(&a, &mut out()),
+        Some(Command::Quiz(a)) => quiz::run(&a, &Settings::resolve(&cli.global)?, &mut out()),
         Some(Command::Derive(a)) => derive::run(&a, &mut out()),
         Some(Command::Review(a)) => review::run(&a, &Settings::resolve(&cli.global)?, &mut out()),
         Some(Command::Progress(a)) => {

@@ -87,6 +87,7 @@ impl Settings {
     pub fn scheduler(&self) -> Sm2 {
         Sm2 {
             max_interval: self.user_settings.max_interval,
+            exam: None,
         }
     }
 

@@ -15,7 +15,7 @@ use recall::clock::Stopwatch;
 use recall::model::{Deck, Expected, Quality, StudyItem};
 use recall::progress::{Mode, Progress, ReviewEvent};
 use recall::sched::{Day, ReviewKind, Scheduler, Sm2};
-use recall::session::{self, Entry, Session};
+use recall::session::{self, DeckRules, Entry, Session};
 use recall::store::Profile;
 
 use super::args::{StudyArgs, StudyMode};
@@ -78,8 +78,34 @@ pub fn run(args: &StudyArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     warn_all(profile.take_warnings());
     let decks = choose_decks(&args.decks, settings, profile.progress(), &console)?;
     let today = settings.today();
-    let new_limit = args.new.unwrap_or_else(|| settings.new_per_day());
-    let (entries, counts) = session::plan(&decks, profile.progress(), today, new_limit);
+    let exams = exam_days(args, settings, &decks)?;
+    let base_limit = args.new.unwrap_or_else(|| settings.new_per_day());
+    let rules: Vec<DeckRules> = decks
+        .iter()
+        .zip(&exams)
+        .map(|(deck, &exam)| {
+            let new_limit = match exam {
+                Some(e) if today < e => {
+                    session::new_limit_for_exam(deck, profile.progress(), today, e, base_limit)
+                }
+                _ => base_limit,
+            };
+            DeckRules { new_limit, exam }
+        })
+        .collect();
+    for ((deck, rule), exam) in decks.iter().zip(&rules).zip(&exams) {
+        if let Some(e) = exam.filter(|e| today < *e) {
+            let eve = e.plus(-1).date();
+            console.line(&format!(
+                "{}: exam on {e}: {} new a day to finish by {} {}",
+                deck.id,
+                rule.new_limit,
+                eve.day(),
+                eve.strftime("%B")
+            ));
+        }
+    }
+    let (entries, counts) = session::plan(&decks, &rules, profile.progress(), today);
     let names: Vec<String> = decks.iter().map(|d| d.id.to_string()).collect();
 
     if entries.is_empty() {
@@ -108,7 +134,7 @@ pub fn run(args: &StudyArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     }));
     install_interrupt(&shared, &decks, today, clock);
 
-    let scheduler = settings.scheduler();
+    let base_scheduler = settings.scheduler();
     let mut session = Session::new(entries);
     let end = loop {
         let Some(entry) = session.next_entry() else {
@@ -134,6 +160,10 @@ pub fn run(args: &StudyArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             ),
             Role::Dim,
         ));
+        let scheduler = Sm2 {
+            exam: rules[entry.deck].exam,
+            ..base_scheduler
+        };
         let asked = Stopwatch::start();
         let answer = match mode {
             StudyMode::Flip => ask_flip(
@@ -214,6 +244,39 @@ pub fn run(args: &StudyArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     print_summary(&console, &guard, &decks, today, clock);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The exam day of each deck: `--exam` (saved in the settings for next
+/// time, or forgotten with `none`), else the one saved before.
+fn exam_days(
+    args: &StudyArgs,
+    settings: &Settings,
+    decks: &[Deck],
+) -> anyhow::Result<Vec<Option<Day>>> {
+    let mut saved = settings.user_settings.clone();
+    if let Some(text) = &args.exam {
+        let exam: Option<Day> =
+            match text.trim() {
+                "none" => None,
+                t => Some(t.parse().map_err(|e| {
+                    anyhow::anyhow!("--exam: {e}; or `none` to forget the exam day")
+                })?),
+            };
+        for deck in decks {
+            match exam {
+                Some(day) => saved.exams.insert(deck.id.to_string(), day),
+                None => saved.exams.remove(deck.id.as_str()),
+            };
+        }
+        let path = settings.paths.settings(&settings.user);
+        saved
+            .save(&path)
+            .with_context(|| format!("cannot save the exam day in '{}'", path.display()))?;
+    }
+    Ok(decks
+        .iter()
+        .map(|d| saved.exams.get(d.id.as_str()).copied())
+        .collect())
 }
 
 /// The decks to study: those named, else every deck with progress that can

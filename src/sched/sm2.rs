@@ -96,11 +96,15 @@ impl ItemSchedule for Sm2State {
     }
 }
 
-/// The SM-2 scheduler and its one extension, an optional maximum interval.
+/// The SM-2 scheduler, with its extensions: an optional maximum interval,
+/// and an optional exam day before which every interval ends.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sm2 {
     /// Intervals are capped at this many days when set.
     pub max_interval: Option<u32>,
+    /// Until this day, intervals are cut so that the item comes back before
+    /// it (on the eve at the latest); from it on, SM-2 runs free again.
+    pub exam: Option<Day>,
 }
 
 impl Scheduler for Sm2 {
@@ -142,6 +146,13 @@ impl Scheduler for Sm2 {
         let interval = match self.max_interval {
             Some(max) => interval.min(max.max(1)),
             None => interval,
+        };
+        let interval = match self.exam {
+            Some(exam) if day < exam => {
+                let to_eve = u32::try_from(exam.since(day) - 1).unwrap_or(0);
+                interval.min(to_eve.max(1))
+            }
+            _ => interval,
         };
         Outcome {
             kind: ReviewKind::Review,
@@ -379,6 +390,7 @@ mod tests {
     fn the_maximum_interval_caps_when_set() {
         let sm2 = Sm2 {
             max_interval: Some(30),
+            exam: None,
         };
         let mut state = None;
         let mut d = day("2026-01-01");
@@ -390,6 +402,38 @@ mod tests {
             state = Some(out.after);
         }
         assert_eq!(intervals, [1, 6, 17, 30, 30, 30]);
+    }
+
+    #[test]
+    fn an_exam_cuts_intervals_until_it_has_passed() {
+        let exam = day("2026-01-20");
+        let sm2 = Sm2 {
+            max_interval: None,
+            exam: Some(exam),
+        };
+        let mut state = None;
+        let mut d = day("2026-01-01");
+        let mut dues = vec![];
+        for _ in 0..6 {
+            let out = sm2.review(state.as_ref(), q(5), d);
+            dues.push(out.after.due.to_string());
+            d = out.after.due;
+            state = Some(out.after);
+        }
+        // 1, 6, then 17 would pass the exam: cut to 11, the eve (01-19); then
+        // a single day, to the exam day; from there SM-2 grows the (now
+        // short) interval again: 1 × 2.9 → 3, 3 × 3.0 → 9.
+        assert_eq!(
+            dues,
+            [
+                "2026-01-02",
+                "2026-01-08",
+                "2026-01-19",
+                "2026-01-20",
+                "2026-01-23",
+                "2026-02-01"
+            ]
+        );
     }
 
     #[test]
