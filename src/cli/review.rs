@@ -32,7 +32,9 @@ pub fn run(
     let grade = Quality::try_from(args.grade)?;
     let (loaded, item) = find_item(&args.item, args.deck.as_deref(), settings)?;
     let deck = &loaded.deck.id;
-    let mut profile = Profile::open_write(&settings.paths, &settings.user, LOCK_WAIT)?;
+    let wanted = item.to_string();
+    let keep = |d: &recall::model::DeckId, i: &str| d == deck && i == wanted;
+    let mut profile = Profile::open_write_for(&settings.paths, &settings.user, LOCK_WAIT, &keep)?;
     warn_all(profile.take_warnings());
     let today = settings.today();
     let before = profile.progress().get(deck, &item).map(|r| r.state.clone());

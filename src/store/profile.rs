@@ -32,6 +32,8 @@ pub struct Profile {
     uncovered: u64,
     /// The snapshot on disk is missing, damaged or stale.
     rebuild: bool,
+    /// Only some records were read (see [`Profile::open_write_for`]).
+    partial: bool,
     writer: Option<Writer>,
     warnings: Vec<String>,
 }
@@ -47,7 +49,7 @@ impl Profile {
     /// yet reads as empty.
     pub fn open_read(paths: &Paths, user: &UserName) -> Result<Profile, StoreError> {
         let mut profile = Profile::empty(paths, user);
-        let torn = profile.load()?;
+        let torn = profile.load(None)?;
         if let Some(torn) = torn
             && torn.bytes.last() == Some(&b'\n')
         {
@@ -68,6 +70,28 @@ impl Profile {
         user: &UserName,
         wait: Duration,
     ) -> Result<Profile, StoreError> {
+        Profile::open_write_keeping(paths, user, wait, None)
+    }
+
+    /// Opens a profile to write, like [`Profile::open_write`], but keeps in
+    /// memory only the records `keep` asks for (a script's one answer on a
+    /// 100,000-item profile need not build a map of every item). The rest is
+    /// read again, in full, when the snapshot is next rewritten.
+    pub fn open_write_for(
+        paths: &Paths,
+        user: &UserName,
+        wait: Duration,
+        keep: &dyn Fn(&DeckId, &str) -> bool,
+    ) -> Result<Profile, StoreError> {
+        Profile::open_write_keeping(paths, user, wait, Some(keep))
+    }
+
+    fn open_write_keeping(
+        paths: &Paths,
+        user: &UserName,
+        wait: Duration,
+        keep: Option<&dyn Fn(&DeckId, &str) -> bool>,
+    ) -> Result<Profile, StoreError> {
         let dir = paths.user(user);
         failpoint::error(
             "readonly",
@@ -78,7 +102,7 @@ impl Profile {
         .map_err(StoreError::io("create the profile directory", &dir))?;
         let lock = ProfileLock::acquire(&paths.lock(user), user.as_str(), wait)?;
         let mut profile = Profile::empty(paths, user);
-        let torn = profile.load()?;
+        let torn = profile.load(keep)?;
         let log_path = paths.log(user);
         if let Some(torn) = torn {
             profile.set_aside(&torn)?;
@@ -113,6 +137,7 @@ impl Profile {
             log_lines: 0,
             uncovered: 0,
             rebuild: false,
+            partial: false,
             writer: None,
             warnings: Vec::new(),
         }
@@ -120,16 +145,22 @@ impl Profile {
 
     /// Reads the snapshot and the part of the log it does not cover (or the
     /// whole log when the snapshot is missing, damaged or does not match).
-    fn load(&mut self) -> Result<Option<Torn>, StoreError> {
+    fn load(
+        &mut self,
+        keep: Option<&dyn Fn(&DeckId, &str) -> bool>,
+    ) -> Result<Option<Torn>, StoreError> {
         let snap_path = self.paths.snapshot(&self.user);
         let log_path = self.paths.log(&self.user);
         let mut sink = Checked {
             log_path: &log_path,
             collect: Collect::default(),
+            keep,
+            deck: None,
         };
         let start = match snapshot::read_into(&snap_path, &mut sink)? {
             Read::Ok(coverage) => {
                 self.progress = sink.collect.progress;
+                self.partial = keep.is_some();
                 Some(coverage)
             }
             Read::Refused(_) => {
@@ -372,6 +403,13 @@ impl Profile {
     /// Rewrites the snapshot to cover the whole log. A failure leaves the old
     /// snapshot (which the log still completes) in place.
     pub fn checkpoint(&mut self) -> Result<(), StoreError> {
+        if self.partial {
+            // The snapshot covers every item: read them all first.
+            let mut full = Profile::empty(&self.paths, &self.user);
+            full.load(None)?;
+            self.progress = full.progress;
+            self.partial = false;
+        }
         let log_path = self.paths.log(&self.user);
         let snap_path = self.paths.snapshot(&self.user);
         let fingerprint = File::open(&log_path)
@@ -432,10 +470,13 @@ pub(crate) fn covers(log_path: &std::path::Path, c: &Coverage) -> bool {
     long_enough && log::fingerprint(&mut file, c.log_bytes).is_ok_and(|f| f == c.fingerprint)
 }
 
-/// Collects a snapshot, but only one that matches the log.
+/// Collects a snapshot, but only one that matches the log, and only the
+/// records `keep` wants (all without it).
 struct Checked<'a> {
     log_path: &'a std::path::Path,
     collect: Collect,
+    keep: Option<&'a dyn Fn(&DeckId, &str) -> bool>,
+    deck: Option<DeckId>,
 }
 
 impl Sink for Checked<'_> {
@@ -447,9 +488,16 @@ impl Sink for Checked<'_> {
         }
     }
     fn deck(&mut self, deck: DeckId, count: usize) {
+        let count = if self.keep.is_some() { 0 } else { count };
+        self.deck = Some(deck.clone());
         self.collect.deck(deck, count);
     }
     fn item(&mut self, item: &str, record: ItemRecord) -> Result<(), String> {
+        if let (Some(keep), Some(deck)) = (self.keep, &self.deck)
+            && !keep(deck, item)
+        {
+            return Ok(());
+        }
         self.collect.item(item, record)
     }
     fn day(&mut self, day: crate::sched::Day, reviews: u32) {
