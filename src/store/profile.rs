@@ -14,6 +14,9 @@ use crate::fsutil;
 use crate::model::{DeckId, UserName};
 use crate::progress::{ItemRecord, Progress, ReviewEvent, apply_to, first_record};
 
+/// Which records to keep in memory: a deck and an item id in, yes or no out.
+pub type Keep<'a> = &'a dyn Fn(&DeckId, &str) -> bool;
+
 /// Answers logged after the snapshot before it is rewritten: start-up reads
 /// at most this many lines of log on top of the snapshot.
 pub const SNAPSHOT_EVERY: u64 = 1000;
@@ -90,7 +93,7 @@ impl Profile {
         paths: &Paths,
         user: &UserName,
         wait: Duration,
-        keep: Option<&dyn Fn(&DeckId, &str) -> bool>,
+        keep: Option<Keep<'_>>,
     ) -> Result<Profile, StoreError> {
         let dir = paths.user(user);
         failpoint::error(
@@ -145,10 +148,7 @@ impl Profile {
 
     /// Reads the snapshot and the part of the log it does not cover (or the
     /// whole log when the snapshot is missing, damaged or does not match).
-    fn load(
-        &mut self,
-        keep: Option<&dyn Fn(&DeckId, &str) -> bool>,
-    ) -> Result<Option<Torn>, StoreError> {
+    fn load(&mut self, keep: Option<Keep<'_>>) -> Result<Option<Torn>, StoreError> {
         let snap_path = self.paths.snapshot(&self.user);
         let log_path = self.paths.log(&self.user);
         let mut sink = Checked {
@@ -475,7 +475,7 @@ pub(crate) fn covers(log_path: &std::path::Path, c: &Coverage) -> bool {
 struct Checked<'a> {
     log_path: &'a std::path::Path,
     collect: Collect,
-    keep: Option<&'a dyn Fn(&DeckId, &str) -> bool>,
+    keep: Option<Keep<'a>>,
     deck: Option<DeckId>,
 }
 
