@@ -319,7 +319,9 @@ fn parse_when(text: &str) -> Option<(u16, Option<u16>, bool)> {
     let text = text.strip_prefix("the ").unwrap_or(text);
     if let Some(decade) = text.strip_suffix('s') {
         let year: u16 = decade.parse().ok()?;
-        return year.is_multiple_of(10).then_some((year, Some(year + 9), true));
+        return year
+            .is_multiple_of(10)
+            .then_some((year, Some(year + 9), true));
     }
     if let Some((a, b)) = text.split_once(['–', '-', '—']) {
         let (a, b): (u16, u16) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
