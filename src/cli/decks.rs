@@ -9,6 +9,7 @@ use recall::catalog::{self, LoadedDeck};
 use recall::model::{DeckId, ItemId};
 use recall::progress::{ItemRecord, Progress, Status};
 use recall::sched::Day;
+use recall::store::Library;
 
 use super::settings::Settings;
 
@@ -51,13 +52,29 @@ pub fn decks_or_studied(
         .collect()
 }
 
+/// The item ids of the deck called `name`: an installed deck's from its
+/// kept list, others by reading the deck.
+fn deck_items(name: &str, library: &Library) -> anyhow::Result<(DeckId, Vec<String>)> {
+    if !catalog::is_path(name)
+        && let Ok(id) = DeckId::new(name)
+        && library.contains(&id)
+    {
+        let items = library.item_ids(&id)?;
+        return Ok((id, items));
+    }
+    let loaded = catalog::load(name, library)?;
+    let mut items: Vec<String> = loaded.deck.items().map(|i| i.id().to_string()).collect();
+    items.sort();
+    Ok((loaded.deck.id, items))
+}
+
 /// Finds the deck and item an `ITEM` argument names: `DECK/ITEM`, `ITEM`
 /// with `--deck`, or `ITEM` alone when exactly one known deck has it.
 pub fn find_item(
     arg: &str,
     deck: Option<&str>,
     settings: &Settings,
-) -> anyhow::Result<(LoadedDeck, ItemId)> {
+) -> anyhow::Result<(DeckId, ItemId)> {
     let library = settings.library();
     let (deck_name, item_text) = match (deck, arg.rsplit_once('/')) {
         (Some(d), _) => (Some(d.to_owned()), arg),
@@ -65,34 +82,24 @@ pub fn find_item(
         (None, None) => (None, arg),
     };
     let item = ItemId::parse(item_text).map_err(|e| anyhow!("{e}"))?;
-    if let Some(name) = deck_name {
-        let loaded = catalog::load(&name, &library)?;
-        if loaded.deck.item(&item).is_none() {
-            bail!("{}", missing_item(&item, &[&loaded]));
-        }
-        return Ok((loaded, item));
-    }
-    let mut all = Vec::new();
-    for id in catalog::known_ids(&library)? {
-        if let Some(d) = catalog::load_id(&id, &library)? {
-            all.push(d);
-        }
-    }
-    let holders: Vec<&LoadedDeck> = all
+    let wanted = item.to_string();
+    let decks: Vec<(DeckId, Vec<String>)> = match deck_name {
+        Some(name) => vec![deck_items(&name, &library)?],
+        None => catalog::known_ids(&library)?
+            .iter()
+            .map(|id| deck_items(id.as_str(), &library))
+            .collect::<anyhow::Result<_>>()?,
+    };
+    let holders: Vec<&DeckId> = decks
         .iter()
-        .filter(|d| d.deck.item(&item).is_some())
+        .filter(|(_, items)| items.binary_search(&wanted).is_ok())
+        .map(|(id, _)| id)
         .collect();
     match holders.as_slice() {
-        [one] => {
-            let found = (*one).clone();
-            Ok((found, item))
-        }
-        [] => bail!("{}", missing_item(&item, &all.iter().collect::<Vec<_>>())),
+        [one] => Ok(((*one).clone(), item)),
+        [] => bail!("{}", missing_item(&wanted, &decks)),
         many => {
-            let names: Vec<String> = many
-                .iter()
-                .map(|d| format!("{}/{item}", d.deck.id))
-                .collect();
+            let names: Vec<String> = many.iter().map(|d| format!("{d}/{item}")).collect();
             bail!(
                 "item '{item}' is in several decks; name one: {}",
                 names.join(", ")
@@ -101,21 +108,19 @@ pub fn find_item(
     }
 }
 
-fn missing_item(item: &ItemId, decks: &[&LoadedDeck]) -> String {
-    let wanted = item.to_string();
+fn missing_item(wanted: &str, decks: &[(DeckId, Vec<String>)]) -> String {
     let mut scored: Vec<(f64, String)> = decks
         .iter()
-        .flat_map(|d| {
-            d.deck
-                .items()
-                .map(move |i| (d.deck.id.clone(), i.id().to_string()))
+        .flat_map(|(deck, items)| {
+            items
+                .iter()
+                .map(move |id| (strsim::jaro_winkler(wanted, id), format!("{deck}/{id}")))
         })
-        .map(|(deck, id)| (strsim::jaro_winkler(&wanted, &id), format!("{deck}/{id}")))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let near: Vec<String> = scored.into_iter().take(3).map(|(_, id)| id).collect();
     let place = match decks {
-        [one] => format!("in deck '{}'", one.deck.id),
+        [(one, _)] => format!("in deck '{one}'"),
         _ => "in any deck".to_owned(),
     };
     if near.is_empty() {

@@ -30,8 +30,8 @@ pub fn run(
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     let grade = Quality::try_from(args.grade)?;
-    let (loaded, item) = find_item(&args.item, args.deck.as_deref(), settings)?;
-    let deck = &loaded.deck.id;
+    let (deck, item) = find_item(&args.item, args.deck.as_deref(), settings)?;
+    let deck = &deck;
     let wanted = item.to_string();
     let keep = |d: &recall::model::DeckId, i: &str| d == deck && i == wanted;
     let mut profile = Profile::open_write_for(&settings.paths, &settings.user, LOCK_WAIT, &keep)?;

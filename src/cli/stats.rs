@@ -43,9 +43,10 @@ pub fn run(
         .map(|s| s.iter().map(|d| d.id.clone()).collect());
     let mut collector = Collector::new(today, scope.as_deref());
     // Streamed: the log can hold a million answers.
-    Profile::history(&settings.paths, &settings.user, |event| {
+    let warnings = Profile::history(&settings.paths, &settings.user, |event| {
         collector.add(&event)
     })?;
+    super::warn_all(warnings);
     let summaries: Vec<DeckSummary> = match named {
         Some(s) => s,
         None => decks::summaries(&[], settings, &collector.decks())?,

@@ -48,6 +48,10 @@ impl Library {
         self.dir.join(format!("{id}.meta.json"))
     }
 
+    fn items_path(&self, id: &DeckId) -> PathBuf {
+        self.dir.join(format!("{id}.items"))
+    }
+
     /// The ids of the installed decks, in order.
     pub fn ids(&self) -> io::Result<Vec<DeckId>> {
         let mut ids = Vec::new();
@@ -112,6 +116,26 @@ impl Library {
         Ok(summary(&deck, retired, fingerprint))
     }
 
+    /// The study item ids of an installed deck, sorted: from the list kept
+    /// beside the deck when it is current (cheap even for 100,000 items),
+    /// else by reading the deck.
+    pub fn item_ids(&self, id: &DeckId) -> Result<Vec<String>, DeckFileError> {
+        let path = self.deck_path(id);
+        let fingerprint = file_fingerprint(&path).map_err(|source| DeckFileError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if let Ok(text) = fs::read_to_string(self.items_path(id))
+            && let Some((first, rest)) = text.split_once('\n')
+            && first == fingerprint
+        {
+            return Ok(rest.lines().map(str::to_owned).collect());
+        }
+        let mut items: Vec<String> = self.load(id)?.items().map(|i| i.id().to_string()).collect();
+        items.sort();
+        Ok(items)
+    }
+
     /// Installs `deck`, replacing any deck with its id. The deck file is
     /// replaced atomically, so a crash leaves the old deck or the new one.
     pub fn install(&self, deck: &Deck) -> io::Result<InstalledDeck> {
@@ -122,8 +146,13 @@ impl Library {
         fsutil::write_atomic(&path, text.as_bytes())?;
         let meta = summary(deck, retired, file_fingerprint(&path)?);
         let meta_json = serde_json::to_vec_pretty(&meta).map_err(io::Error::other)?;
-        // The summary is only a cache: if it is lost, `info` reads the deck.
+        // The summary and the item list are only caches: if they are lost or
+        // stale, `info` and `item_ids` read the deck itself.
         let _ = fsutil::write_atomic(&self.meta_path(&deck.id), &meta_json);
+        let mut items: Vec<String> = deck.items().map(|i| i.id().to_string()).collect();
+        items.sort();
+        let list = format!("{}\n{}\n", meta.fingerprint, items.join("\n"));
+        let _ = fsutil::write_atomic(&self.items_path(&deck.id), list.as_bytes());
         Ok(meta)
     }
 
@@ -148,9 +177,11 @@ impl Library {
     /// Removes an installed deck. Progress is not touched.
     pub fn remove(&self, id: &DeckId) -> io::Result<()> {
         fs::remove_file(self.deck_path(id))?;
-        match fs::remove_file(self.meta_path(id)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
+        for cache in [self.meta_path(id), self.items_path(id)] {
+            match fs::remove_file(cache) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
         }
         fsutil::sync_dir(&self.dir)
     }

@@ -53,15 +53,9 @@ impl Profile {
     pub fn open_read(paths: &Paths, user: &UserName) -> Result<Profile, StoreError> {
         let mut profile = Profile::empty(paths, user);
         let torn = profile.load(None)?;
-        if let Some(torn) = torn
-            && torn.bytes.last() == Some(&b'\n')
-        {
-            profile.warnings.push(format!(
-                "line {} of '{}' is damaged; it is left out (run `recall doctor` to repair)",
-                torn.line,
-                paths.log(user).display()
-            ));
-        }
+        profile
+            .warnings
+            .extend(damaged_tail(torn.as_ref(), &paths.log(user)));
         Ok(profile)
     }
 
@@ -251,17 +245,7 @@ impl Profile {
                 }
             }
         }
-        let warnings = torn
-            .filter(|t| t.bytes.last() == Some(&b'\n'))
-            .map(|t| {
-                format!(
-                    "line {} of '{}' is damaged; it is left out (run `recall doctor` to repair)",
-                    t.line,
-                    log_path.display()
-                )
-            })
-            .into_iter()
-            .collect();
+        let warnings = damaged_tail(torn.as_ref(), &log_path).into_iter().collect();
         Ok((acc, warnings))
     }
 
@@ -295,12 +279,17 @@ impl Profile {
 
     /// Every answer in the log, oldest first (the whole history: for
     /// statistics, exports and doctor-like reports, not for start-up).
+    /// Returns warnings to show (a damaged last line, left out).
     pub fn history(
         paths: &Paths,
         user: &UserName,
         f: impl FnMut(ReviewEvent),
-    ) -> Result<(), StoreError> {
-        log::scan(&paths.log(user), 0, 0, f).map(|_| ())
+    ) -> Result<Vec<String>, StoreError> {
+        let log_path = paths.log(user);
+        let end = log::scan(&log_path, 0, 0, f)?;
+        Ok(damaged_tail(end.torn.as_ref(), &log_path)
+            .into_iter()
+            .collect())
     }
 
     /// Every item's state.
@@ -561,4 +550,16 @@ impl<A, F: FnMut(&mut A, &DeckId, &str, &ItemRecord)> Sink for Streaming<'_, A, 
         (self.f)(&mut self.acc, deck, item, &record);
         Ok(())
     }
+}
+
+/// The warning for readers about a damaged last line (a complete line that
+/// is not an answer). An unfinished one says nothing: it may be an answer
+/// another process is writing right now.
+fn damaged_tail(torn: Option<&Torn>, log_path: &std::path::Path) -> Option<String> {
+    let torn = torn.filter(|t| t.bytes.last() == Some(&b'\n'))?;
+    Some(format!(
+        "line {} of '{}' is damaged; it is left out (run `recall doctor` to repair)",
+        torn.line,
+        log_path.display()
+    ))
 }
