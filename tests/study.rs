@@ -466,3 +466,21 @@ fn thirty_days_of_sessions_follow_sm2() {
         "the run reached long intervals"
     );
 }
+
+#[test]
+fn a_refused_session_leaves_no_trace() {
+    let env = Env::new();
+    env.recall()
+        .args(["study", "no-such-deck"])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no deck 'no-such-deck'"));
+    env.recall()
+        .args(["study", "japan-russia-dates", "--exam", "2026-13-01"])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--exam"));
+    assert!(env.files().is_empty(), "{:?}", env.files());
+}

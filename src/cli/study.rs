@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 
 use recall::answer::{self, Verdict};
 use recall::bundled;
-use recall::catalog::{self, LoadedDeck};
+use recall::catalog;
 use recall::clock::Stopwatch;
 use recall::model::{Deck, Expected, Quality, StudyItem};
 use recall::progress::{Mode, Progress, ReviewEvent};
@@ -74,11 +74,24 @@ pub fn run(args: &StudyArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
             ),
         },
     };
+    // Everything that can be refused is checked before the profile is
+    // opened, so that a failed command leaves no trace.
+    let named = named_decks(&args.decks, settings)?;
+    let exam = match args.exam.as_deref().map(str::trim) {
+        None => None,
+        Some("none") => Some(None),
+        Some(text) => Some(Some(text.parse::<Day>().map_err(|e| {
+            anyhow::anyhow!("--exam: {e}; or `none` to forget the exam day")
+        })?)),
+    };
     let mut profile = Profile::open_write(&settings.paths, &settings.user, LOCK_WAIT)?;
     warn_all(profile.take_warnings());
-    let decks = choose_decks(&args.decks, settings, profile.progress(), &console)?;
+    let decks = match named {
+        Some(decks) => decks,
+        None => started_decks(settings, profile.progress(), &console)?,
+    };
     let today = settings.today();
-    let exams = exam_days(args, settings, &decks)?;
+    let exams = exam_days(exam, settings, &decks)?;
     let base_limit = args.new.unwrap_or_else(|| settings.new_per_day());
     let rules: Vec<DeckRules> = decks
         .iter()
@@ -246,22 +259,15 @@ pub fn run(args: &StudyArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The exam day of each deck: `--exam` (saved in the settings for next
-/// time, or forgotten with `none`), else the one saved before.
+/// The exam day of each deck: `--exam` (`exam`, saved in the settings for
+/// next time, or forgotten with `none`), else the one saved before.
 fn exam_days(
-    args: &StudyArgs,
+    exam: Option<Option<Day>>,
     settings: &Settings,
     decks: &[Deck],
 ) -> anyhow::Result<Vec<Option<Day>>> {
     let mut saved = settings.user_settings.clone();
-    if let Some(text) = &args.exam {
-        let exam: Option<Day> =
-            match text.trim() {
-                "none" => None,
-                t => Some(t.parse().map_err(|e| {
-                    anyhow::anyhow!("--exam: {e}; or `none` to forget the exam day")
-                })?),
-            };
+    if let Some(exam) = exam {
         for deck in decks {
             match exam {
                 Some(day) => saved.exams.insert(deck.id.to_string(), day),
@@ -279,44 +285,50 @@ fn exam_days(
         .collect())
 }
 
-/// The decks to study: those named, else every deck with progress that can
-/// be found, else (a first session) the bundled ones.
-fn choose_decks(
-    names: &[String],
+/// The decks named on the command line, loaded; `None` when none is named.
+fn named_decks(names: &[String], settings: &Settings) -> anyhow::Result<Option<Vec<Deck>>> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let library = settings.library();
+    let mut decks: Vec<Deck> = Vec::new();
+    for name in names {
+        let d = catalog::load(name, &library)?.deck;
+        if !decks.iter().any(|x| x.id == d.id) {
+            decks.push(d);
+        }
+    }
+    Ok(Some(decks))
+}
+
+/// Every deck with progress that can be found, else (a first session) the
+/// bundled ones.
+fn started_decks(
     settings: &Settings,
     progress: &Progress,
     console: &Console,
 ) -> anyhow::Result<Vec<Deck>> {
     let library = settings.library();
-    let mut loaded: Vec<LoadedDeck> = Vec::new();
-    if !names.is_empty() {
-        for name in names {
-            let d = catalog::load(name, &library)?;
-            if !loaded.iter().any(|l| l.deck.id == d.deck.id) {
-                loaded.push(d);
-            }
-        }
-    } else {
-        for id in progress.deck_ids() {
-            match catalog::load_id(id, &library)? {
-                Some(d) => loaded.push(d),
-                None => eprintln!(
-                    "note: deck '{id}' has progress but is not installed; study it with `recall study PATH-TO-DECK.json`"
-                ),
-            }
-        }
-        if loaded.is_empty() {
-            let all = bundled::all();
-            let ids: Vec<String> = all.iter().map(|d| d.id.to_string()).collect();
-            console.line(&format!(
-                "Welcome! Starting the bundled decks {}. To study one only: `recall study {}`.",
-                ids.join(" and "),
-                ids.first().map_or("DECK", String::as_str)
-            ));
-            return Ok(all);
+    let mut decks = Vec::new();
+    for id in progress.deck_ids() {
+        match catalog::load_id(id, &library)? {
+            Some(d) => decks.push(d.deck),
+            None => eprintln!(
+                "note: deck '{id}' has progress but is not installed; study it with `recall study PATH-TO-DECK.json`"
+            ),
         }
     }
-    Ok(loaded.into_iter().map(|l| l.deck).collect())
+    if decks.is_empty() {
+        let all = bundled::all();
+        let ids: Vec<String> = all.iter().map(|d| d.id.to_string()).collect();
+        console.line(&format!(
+            "Welcome! Starting the bundled decks {}. To study one only: `recall study {}`.",
+            ids.join(" and "),
+            ids.first().map_or("DECK", String::as_str)
+        ));
+        return Ok(all);
+    }
+    Ok(decks)
 }
 
 /// How one question went.
