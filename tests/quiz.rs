@@ -529,3 +529,26 @@ fn an_exam_day_caps_every_interval_over_a_month() {
     let settings = std::fs::read_to_string(env.user_dir("default").join("settings.json")).unwrap();
     assert!(settings.contains("\"d\": \"2026-03-16\""), "{settings}");
 }
+
+#[test]
+fn a_refused_exam_leaves_no_trace() {
+    let env = Env::new();
+    let deck = write_deck(
+        env.data(),
+        "few.json",
+        r#"{"recall_deck": 1, "id": "few", "title": "Few", "cards": [
+            {"id": "a", "kind": "date", "event": "A", "year": 1900},
+            {"id": "b", "kind": "basic", "front": "B?", "back": "b"}
+        ]}"#,
+    );
+    let before = env.files();
+    env.recall()
+        .arg("quiz")
+        .arg(&deck)
+        .args(["--mode", "timeline"])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("at least four dated items"));
+    assert_eq!(env.files(), before);
+}

@@ -167,18 +167,23 @@ pub fn run(args: &QuizArgs, settings: &Settings, out: &mut impl Write) -> anyhow
         QuizModeArg::Mixed => QuizMode::Mixed,
     };
 
-    if args.print {
-        let progress = Profile::open_read(&settings.paths, &settings.user)?;
-        let picks = quiz::select(
+    // The exam is drawn before the profile is opened to write, so that a
+    // refused exam leaves no trace; the paper exam is the same draw.
+    let picks = {
+        let reader = Profile::open_read(&settings.paths, &settings.user)?;
+        quiz::select(
             &decks,
-            progress.progress(),
+            reader.progress(),
             &pick_more(&selection, mode),
             &mut rng,
-        );
-        let questions = quiz::questions(&decks, &picks, mode, selection.count, &mut rng);
-        if questions.is_empty() {
-            bail!("{}", nothing_to_ask(mode));
-        }
+        )
+    };
+    let questions = quiz::questions(&decks, &picks, mode, selection.count, &mut rng);
+    if questions.is_empty() {
+        bail!("{}", nothing_to_ask(mode));
+    }
+
+    if args.print {
         let title = decks
             .iter()
             .map(|d| d.title.as_str())
@@ -203,16 +208,6 @@ pub fn run(args: &QuizArgs, settings: &Settings, out: &mut impl Write) -> anyhow
 
     let mut profile = Profile::open_write(&settings.paths, &settings.user, LOCK_WAIT)?;
     warn_all(profile.take_warnings());
-    let picks = quiz::select(
-        &decks,
-        profile.progress(),
-        &pick_more(&selection, mode),
-        &mut rng,
-    );
-    let questions = quiz::questions(&decks, &picks, mode, selection.count, &mut rng);
-    if questions.is_empty() {
-        bail!("{}", nothing_to_ask(mode));
-    }
     let talk = Talk { json: args.json };
     let names: Vec<&str> = decks.iter().map(|d| d.id.as_str()).collect();
     talk.line(&format!(
