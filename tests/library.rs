@@ -378,7 +378,9 @@ fn malformed_rows_are_reported_by_line_and_nothing_is_written() {
         .args(["deck", "import", "notes.txt"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("neither .csv nor .tsv"));
+        .stderr(predicate::str::contains(
+            "is not a .csv, .tsv or .apkg file",
+        ));
 }
 
 #[test]
@@ -409,4 +411,137 @@ fn untrusted_decks_are_checked_before_anything_is_written() {
         .code(1)
         .stderr(predicate::str::contains("missing `front`"));
     assert!(!env.data().join("library").exists());
+}
+
+#[test]
+fn an_anki_round_trip_keeps_cards_and_schedule() {
+    let env = Env::new();
+    env.review("japan-russia-dates/laxman-hokkaido", 5, "2026-01-01");
+    env.review("japan-russia-dates/laxman-hokkaido", 4, "2026-01-02");
+    let package = env.data().join("dates.apkg");
+    env.recall()
+        .args([
+            "deck",
+            "export",
+            "japan-russia-dates",
+            "--format",
+            "apkg",
+            "--with-progress",
+            "--now",
+            "2026-01-03",
+            "-o",
+        ])
+        .arg(&package)
+        .assert()
+        .success();
+    let json = env.data().join("dates.json");
+    env.recall()
+        .args([
+            "--user",
+            "bob",
+            "deck",
+            "import",
+            "--with-progress",
+            "--now",
+            "2026-01-03",
+            "-o",
+        ])
+        .arg(&json)
+        .arg(&package)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "imported 43 cards ('japan-russia-dates')",
+        ))
+        .stderr(predicate::str::contains(
+            "brought Anki's schedule for 1 item(s) into the progress of 'bob'",
+        ));
+    let deck: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(deck["cards"].as_array().unwrap().len(), 43);
+    let progress = |user: &str| {
+        let out = env
+            .recall()
+            .args([
+                "--user",
+                user,
+                "progress",
+                "japan-russia-dates",
+                "--json",
+                "--now",
+                "2026-01-03",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["item"] == "laxman-hokkaido")
+            .unwrap()
+            .clone()
+    };
+    let (mine, bobs) = (progress("default"), progress("bob"));
+    for field in ["interval_days", "due", "easiness", "lapses", "last_review"] {
+        assert_eq!(mine[field], bobs[field], "{field}");
+    }
+    // A binary package is not written to a terminal, and a spreadsheet has no schedule.
+    env.recall()
+        .args([
+            "deck",
+            "export",
+            "japan-russia-dates",
+            "--format",
+            "csv",
+            "--with-progress",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "--with-progress goes with --format apkg",
+        ));
+}
+
+#[test]
+fn anki_packages_from_elsewhere_import_with_warnings() {
+    let env = Env::new();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/anki/genanki.apkg"
+    );
+    let out = env
+        .recall()
+        .args(["deck", "import", fixture])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: note type 'Vocab'"))
+        .stderr(predicate::str::contains(
+            "media file(s) are referenced but not imported",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let deck: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let path = write_deck(
+        env.data(),
+        "geo.json",
+        &serde_json::to_string(&deck).unwrap(),
+    );
+    env.recall()
+        .args(["deck", "check"])
+        .arg(&path)
+        .assert()
+        .success();
+    let broken = env.data().join("broken.apkg");
+    fs::write(&broken, b"PK\x03\x04 not really a zip").unwrap();
+    env.recall()
+        .args(["deck", "import"])
+        .arg(&broken)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with("error: "));
 }

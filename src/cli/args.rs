@@ -361,21 +361,24 @@ pub enum DeckCommand {
         after_help = "Examples:\n  recall deck remove history\n  recall deck remove history --purge --yes"
     )]
     Remove(RemoveArgs),
-    /// Write a deck as JSON, CSV or TSV (for a spreadsheet)
+    /// Write a deck as JSON, CSV or TSV (for a spreadsheet), or an Anki package
     #[command(
         long_about = "Writes a deck as JSON, or as a sheet (CSV/TSV) with the columns front, back, tags, id,\n\
                       kind, section, explanation, accept and distractors, which `recall deck import` reads back\n\
-                      into the same cards.",
-        after_help = "Examples:\n  recall deck export japan-russia-facts --format csv -o facts.csv\n  recall deck export history --format json > history.json"
+                      into the same cards; or as an Anki package (.apkg: note types Basic, Basic and\n\
+                      reversed, Cloze), with your schedule if --with-progress.",
+        after_help = "Examples:\n  recall deck export japan-russia-facts --format csv -o facts.csv\n  recall deck export history --format json > history.json\n  recall deck export history --format apkg --with-progress -o history.apkg"
     )]
     Export(ExportArgs),
-    /// Make a deck file from a spreadsheet (CSV or TSV)
+    /// Make a deck file from a spreadsheet (CSV or TSV) or an Anki package
     #[command(
         long_about = "Reads a spreadsheet saved as CSV (.csv) or TSV (.tsv): columns front, back, tags, header\n\
                       row optional (with a header, the columns id, kind, section, explanation, accept and\n\
                       distractors may follow, in any order). A front with {{c1::…}} makes a cloze card. Writes\n\
-                      a deck file to check, share and install.",
-        after_help = "Examples:\n  recall deck import vocab.csv --id vocab --title \"Week 3 vocabulary\" -o vocab.json\n  recall deck import dates.tsv | recall deck check /dev/stdin"
+                      a deck file to check, share and install. An Anki package (.apkg, .colpkg) gives\n\
+                      basic, reversed and cloze cards (other note types from their first two fields);\n\
+                      --with-progress also brings its schedule into your progress.",
+        after_help = "Examples:\n  recall deck import vocab.csv --id vocab --title \"Week 3 vocabulary\" -o vocab.json\n  recall deck import dates.tsv | recall deck check /dev/stdin\n  recall deck import spanish.apkg --with-progress -o spanish.json && recall deck install spanish.json"
     )]
     Import(ImportArgs),
 }
@@ -419,6 +422,8 @@ pub enum ExportFormat {
     Json,
     Csv,
     Tsv,
+    /// An Anki package
+    Apkg,
 }
 
 /// `recall deck export`
@@ -435,12 +440,15 @@ pub struct ExportArgs {
     /// Replace FILE if it exists
     #[arg(long, requires = "output")]
     pub force: bool,
+    /// With --format apkg: include your schedule (interval, ease, due day, lapses)
+    #[arg(long)]
+    pub with_progress: bool,
 }
 
 /// `recall deck import`
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The spreadsheet, saved as .csv or .tsv
+    /// The spreadsheet (.csv or .tsv) or Anki package (.apkg, .colpkg)
     pub file: PathBuf,
     /// The deck id [default: from the file name]
     #[arg(long)]
@@ -454,6 +462,9 @@ pub struct ImportArgs {
     /// Replace FILE if it exists
     #[arg(long, requires = "output")]
     pub force: bool,
+    /// With an Anki package: bring its schedule into your progress too
+    #[arg(long)]
+    pub with_progress: bool,
 }
 
 /// `recall deck check`

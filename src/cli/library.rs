@@ -1,18 +1,19 @@
 //! `recall deck install/list/show/remove/export/import`: the deck library.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail};
 use serde::Serialize;
 
+use recall::anki;
 use recall::bundled;
 use recall::catalog::{self, Origin};
 use recall::deckfile::{self, CardFile, SheetOptions};
 use recall::model::{Deck, DeckId};
-use recall::store;
+use recall::store::{self, Profile};
 
 use super::args::{
     ExportArgs, ExportFormat, ImportArgs, InstallArgs, JsonArgs, RemoveArgs, ShowArgs,
@@ -164,29 +165,24 @@ pub fn install(
                 version_of(old),
                 deck.cards.len()
             )?;
-            if !c.added.is_empty() {
-                writeln!(
-                    out,
-                    "  added    {} card(s): {}",
-                    c.added.len(),
-                    list_of(&c.added)
-                )?;
-            }
-            if !c.changed.is_empty() {
-                writeln!(
-                    out,
-                    "  changed  {} card(s), progress kept: {}",
-                    c.changed.len(),
-                    list_of(&c.changed)
-                )?;
-            }
-            if !c.removed.is_empty() {
-                writeln!(
-                    out,
-                    "  removed  {} card(s), progress kept (hidden) in case they come back: {}",
-                    c.removed.len(),
-                    list_of(&c.removed)
-                )?;
+            let groups = [
+                ("added   ", "", &c.added),
+                ("changed ", ", progress kept", &c.changed),
+                (
+                    "removed ",
+                    ", progress kept (hidden) in case they come back",
+                    &c.removed,
+                ),
+            ];
+            for (label, note, ids) in groups {
+                if !ids.is_empty() {
+                    writeln!(
+                        out,
+                        "  {label} {} card(s){note}: {}",
+                        ids.len(),
+                        list_of(ids)
+                    )?;
+                }
             }
         }
     }
@@ -518,12 +514,28 @@ pub fn export(
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     let loaded = catalog::load(&args.deck, &settings.library())?;
-    let text = match args.format {
-        ExportFormat::Json => deckfile::to_json(&loaded.deck),
-        ExportFormat::Csv => deckfile::export_sheet(&loaded.deck, b','),
-        ExportFormat::Tsv => deckfile::export_sheet(&loaded.deck, b'\t'),
+    if args.with_progress && args.format != ExportFormat::Apkg {
+        bail!("--with-progress goes with --format apkg; the other formats hold cards only");
+    }
+    let bytes = match args.format {
+        ExportFormat::Json => deckfile::to_json(&loaded.deck).into_bytes(),
+        ExportFormat::Csv => deckfile::export_sheet(&loaded.deck, b',').into_bytes(),
+        ExportFormat::Tsv => deckfile::export_sheet(&loaded.deck, b'\t').into_bytes(),
+        ExportFormat::Apkg => {
+            if args.output.is_none() && std::io::stdout().is_terminal() {
+                bail!("an Anki package is a binary file; give it a name with -o FILE.apkg");
+            }
+            let profile;
+            let progress = if args.with_progress {
+                profile = Profile::open_read(&settings.paths, &settings.user)?;
+                profile.progress().deck(&loaded.deck.id)
+            } else {
+                None
+            };
+            anki::export_package(&loaded.deck, progress, settings.today())?
+        }
     };
-    write_output(args.output.as_deref(), args.force, text.as_bytes(), out)?;
+    write_output(args.output.as_deref(), args.force, &bytes, out)?;
     if let Some(path) = &args.output {
         eprintln!(
             "wrote '{}' ({} cards)",
@@ -535,7 +547,11 @@ pub fn export(
 }
 
 /// `recall deck import FILE.csv|FILE.tsv [--id] [--title] [-o FILE]`
-pub fn import(args: &ImportArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+pub fn import(
+    args: &ImportArgs,
+    settings: &Settings,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
     let file = args.file.display().to_string();
     let extension = args
         .file
@@ -545,10 +561,15 @@ pub fn import(args: &ImportArgs, out: &mut impl Write) -> anyhow::Result<ExitCod
     let delimiter = match extension.as_deref() {
         Some("csv") => b',',
         Some("tsv" | "tab") => b'\t',
+        Some("apkg" | "colpkg") => return import_anki(args, settings, out),
         _ => bail!(
-            "'{file}' is neither .csv nor .tsv; save the spreadsheet as CSV or TSV (tab-separated) and import that"
+            "'{file}' is not a .csv, .tsv or .apkg file; save a spreadsheet as CSV or TSV (tab-separated), \
+             or export an Anki deck as .apkg"
         ),
     };
+    if args.with_progress {
+        bail!("--with-progress goes with Anki packages; a spreadsheet holds no schedule");
+    }
     let stem = stem_of(&args.file);
     let id = match &args.id {
         Some(id) => DeckId::new(id).map_err(|e| anyhow!("--id {id:?} is not a valid deck id: it {e}"))?,
@@ -599,6 +620,94 @@ pub fn import(args: &ImportArgs, out: &mut impl Write) -> anyhow::Result<ExitCod
         "imported {} cards from '{file}' into {target}; check it with `recall deck check`",
         deck.cards.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `recall deck import FILE.apkg [--with-progress]`
+fn import_anki(
+    args: &ImportArgs,
+    settings: &Settings,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    if args.title.is_some() {
+        bail!("--title goes with spreadsheets; an Anki package brings its deck's own title");
+    }
+    let id = match &args.id {
+        Some(id) => Some(
+            DeckId::new(id).map_err(|e| anyhow!("--id {id:?} is not a valid deck id: it {e}"))?,
+        ),
+        None => None,
+    };
+    let options = anki::ImportOptions {
+        id,
+        with_progress: args.with_progress,
+    };
+    let imported = anki::import_package(&args.file, &options)?;
+    for w in &imported.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !imported.media.is_empty() {
+        eprintln!(
+            "note: {} media file(s) are referenced but not imported (recall shows text only): {}",
+            imported.media.len(),
+            list_of(&imported.media)
+        );
+    }
+    let deck = &imported.deck;
+    write_output(
+        args.output.as_deref(),
+        args.force,
+        deckfile::to_json(deck).as_bytes(),
+        out,
+    )?;
+    let target = args
+        .output
+        .as_ref()
+        .map_or("standard output".to_owned(), |p| {
+            format!("'{}'", p.display())
+        });
+    eprintln!(
+        "imported {} cards ('{}') from '{}' into {target}",
+        deck.cards.len(),
+        deck.id,
+        args.file.display()
+    );
+    if args.with_progress && !imported.progress.is_empty() {
+        let mut profile = Profile::open_write(&settings.paths, &settings.user, LOCK_WAIT)?;
+        super::warn_all(profile.take_warnings());
+        // The learner's own answers win over an older schedule from Anki.
+        let own: std::collections::HashSet<_> = profile
+            .progress()
+            .deck(&deck.id)
+            .map(|items| items.keys().cloned().collect())
+            .unwrap_or_default();
+        let events: Vec<_> = imported
+            .progress
+            .iter()
+            .filter(|e| !own.contains(&e.item))
+            .collect();
+        let items: std::collections::HashSet<_> = events.iter().map(|e| &e.item).collect();
+        profile.record_all(events.iter().copied())?;
+        if let Err(e) = profile.checkpoint() {
+            eprintln!("warning: {e}; it will be retried next time");
+        }
+        eprintln!(
+            "brought Anki's schedule for {} item(s) into the progress of '{}'{}; install the deck to study it: recall deck install {}",
+            items.len(),
+            settings.user,
+            if own.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (kept your own progress on {} item(s) that already had some)",
+                    own.len()
+                )
+            },
+            args.output
+                .as_ref()
+                .map_or("FILE".to_owned(), |p| p.display().to_string())
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -63,7 +63,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Deck(DeckCommand::Export(a))) => {
             library::export(&a, &Settings::resolve(&cli.global)?, &mut out())
         }
-        Some(Command::Deck(DeckCommand::Import(a))) => library::import(&a, &mut out()),
+        Some(Command::Deck(DeckCommand::Import(a))) => {
+            library::import(&a, &Settings::resolve(&cli.global)?, &mut out())
+        }
         Some(Command::Deck(DeckCommand::Schema)) => {
             out().write_all(recall::deckfile::schema_json().as_bytes())?;
             Ok(ExitCode::SUCCESS)
