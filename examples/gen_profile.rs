@@ -67,7 +67,7 @@ fn main() -> anyhow::Result<()> {
         language: None,
         cards,
     };
-    Library::new(paths.library()).install(&deck)?;
+    Library::new(paths.library()).install(&deck, None)?;
 
     let events = simulate(&args, &deck_id)?;
     let mut profile = Profile::open_write(&paths, &user, Duration::from_secs(5))?;

@@ -1,7 +1,7 @@
 //! Durable file writes: the only two ways recall creates or replaces a file.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Flushes a directory's entry list to disk, so that a rename or a new file
@@ -78,6 +78,29 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(&parent_of(path))
 }
 
+/// Copies `src` to a new file named `base`, or `base-2`, `base-3`… when that
+/// name is taken: a backup never replaces another. Flushed to disk; returns
+/// the name used.
+pub fn copy_to_new(src: &Path, base: &Path) -> io::Result<PathBuf> {
+    let mut bytes = Vec::new();
+    File::open(src)?.read_to_end(&mut bytes)?;
+    for n in 1u32.. {
+        let target = if n == 1 {
+            base.to_owned()
+        } else {
+            let mut name = base.as_os_str().to_owned();
+            name.push(format!("-{n}"));
+            PathBuf::from(name)
+        };
+        match write_new(&target, &bytes) {
+            Ok(()) => return Ok(target),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("no free backup name"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +113,20 @@ mod tests {
         write_atomic(&path, b"two").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn backups_never_replace_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let base = dir.path().join("log.bak");
+        fs::write(&log, b"first").unwrap();
+        assert_eq!(copy_to_new(&log, &base).unwrap(), base);
+        fs::write(&log, b"second").unwrap();
+        let second = copy_to_new(&log, &base).unwrap();
+        assert_eq!(second, dir.path().join("log.bak-2"));
+        assert_eq!(fs::read(&base).unwrap(), b"first");
+        assert_eq!(fs::read(&second).unwrap(), b"second");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use crate::model::{CardId, Deck, ItemId, Quality};
 use crate::progress::Progress;
-use crate::sched::Day;
+use crate::sched::{Day, Sm2State};
 
 /// One question of the session: an item of one of the session's decks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +34,26 @@ pub struct DeckRules {
     pub exam: Option<Day>,
 }
 
-/// The day an item is due for this session's purposes: before an exam,
-/// never later than the exam's eve.
-fn effective_due(due: Day, today: Day, exam: Option<Day>) -> Day {
+/// The day an item is due, an exam considered: before the exam, an item not
+/// yet reviewed today is due by the exam's eve at the latest. (One reviewed
+/// today has had its interval cut already; capping it again would bring it
+/// back the same evening.)
+pub fn effective_due(state: &Sm2State, today: Day, exam: Option<Day>) -> Day {
     match exam {
-        Some(exam) if today < exam => due.min(exam.plus(-1)),
-        _ => due,
+        Some(exam) if today < exam && state.last_review < today => state.due.min(exam.plus(-1)),
+        _ => state.due,
     }
+}
+
+/// New items a day that start `not_started` items (the ones never seen and
+/// the ones introduced today) before `exam`: at least `base`.
+pub fn exam_new_limit(not_started: usize, today: Day, exam: Day, base: u32) -> u32 {
+    let days_left = exam.since(today);
+    if days_left <= 0 {
+        return base;
+    }
+    let needed = not_started.div_ceil(days_left as usize);
+    base.max(u32::try_from(needed).unwrap_or(u32::MAX))
 }
 
 /// New items a day that introduce every item of `deck` before `exam`
@@ -52,10 +65,6 @@ pub fn new_limit_for_exam(
     exam: Day,
     base: u32,
 ) -> u32 {
-    let days_left = exam.since(today);
-    if days_left <= 0 {
-        return base;
-    }
     let records = progress.deck(&deck.id);
     let unseen = deck
         .items()
@@ -64,8 +73,7 @@ pub fn new_limit_for_exam(
     let introduced_today = records.map_or(0, |r| {
         r.values().filter(|r| r.first_review == today).count()
     });
-    let needed = (unseen + introduced_today).div_ceil(days_left as usize);
-    base.max(u32::try_from(needed).unwrap_or(u32::MAX))
+    exam_new_limit(unseen + introduced_today, today, exam, base)
 }
 
 /// Today's queue: due items (most overdue first, items to repeat today
@@ -107,13 +115,8 @@ pub fn plan(
                 Some(r) if r.repeats_today(today) => {
                     due.push((today.min(r.state.due), d, position, id))
                 }
-                Some(r) if effective_due(r.state.due, today, rule.exam) <= today => {
-                    due.push((
-                        effective_due(r.state.due, today, rule.exam),
-                        d,
-                        position,
-                        id,
-                    ));
+                Some(r) if effective_due(&r.state, today, rule.exam) <= today => {
+                    due.push((effective_due(&r.state, today, rule.exam), d, position, id));
                 }
                 Some(_) => {}
                 None if left > 0 && !busy_cards.contains(id.card()) => {
@@ -354,6 +357,10 @@ mod tests {
         assert!(entries.is_empty(), "the eve is 01-05");
         let (entries, _) = plan(&decks, &exam("2026-01-06"), &p, day("2026-01-05"));
         assert_eq!(ids(&entries), ["c"]);
+        // Reviewed on the eve, it is not asked again that evening.
+        answer(&mut p, "c", 5, "2026-01-05");
+        let (entries, _) = plan(&decks, &exam("2026-01-06"), &p, day("2026-01-05"));
+        assert!(entries.is_empty(), "{:?}", ids(&entries));
         // Past the exam, the schedule is SM-2's own again.
         let (entries, _) = plan(&decks, &exam("2026-01-06"), &p, day("2026-01-07"));
         assert!(entries.is_empty());

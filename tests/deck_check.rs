@@ -151,13 +151,26 @@ fn json_output_is_one_document() {
 
 #[test]
 fn every_command_has_an_example_in_its_help() {
-    for args in [
-        vec!["--help"],
-        vec!["deck", "--help"],
-        vec!["deck", "check", "--help"],
-        vec!["deck", "schema", "--help"],
-        vec!["derive", "--help"],
-    ] {
+    let commands = [
+        "study",
+        "quiz",
+        "review",
+        "progress",
+        "due",
+        "stats",
+        "users",
+        "where",
+        "doctor",
+        "completions",
+        "derive",
+    ];
+    let deck_commands = [
+        "check", "schema", "install", "list", "show", "remove", "export", "import",
+    ];
+    let mut all: Vec<Vec<&str>> = vec![vec!["--help"], vec!["deck", "--help"]];
+    all.extend(commands.iter().map(|c| vec![*c, "--help"]));
+    all.extend(deck_commands.iter().map(|c| vec!["deck", *c, "--help"]));
+    for args in all {
         recall()
             .args(&args)
             .assert()

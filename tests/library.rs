@@ -545,3 +545,85 @@ fn anki_packages_from_elsewhere_import_with_warnings() {
         .code(1)
         .stderr(predicate::str::starts_with("error: "));
 }
+
+#[test]
+fn two_purges_in_one_second_keep_both_backups() {
+    let env = Env::new();
+    for id in ["t1", "t2"] {
+        let deck = write_deck(
+            env.data(),
+            &format!("{id}.json"),
+            &format!(
+                r#"{{"recall_deck": 1, "id": "{id}", "title": "T", "cards": [{{"id": "a", "kind": "basic", "front": "A?", "back": "a"}}]}}"#
+            ),
+        );
+        env.recall()
+            .args(["deck", "install"])
+            .arg(&deck)
+            .assert()
+            .success();
+        env.review(&format!("{id}/a"), 4, "2026-03-01");
+    }
+    for id in ["t1", "t2"] {
+        env.recall()
+            .args([
+                "deck",
+                "remove",
+                id,
+                "--purge",
+                "--yes",
+                "--now",
+                "2026-03-01T10:00:00Z",
+            ])
+            .assert()
+            .success();
+    }
+    let dir = env.user_dir("default");
+    let first = fs::read_to_string(dir.join("log.jsonl.bak-20260301T100000Z")).unwrap();
+    let second = fs::read_to_string(dir.join("log.jsonl.bak-20260301T100000Z-2")).unwrap();
+    assert!(
+        first.contains("\"deck\":\"t1\""),
+        "the first backup holds t1's answers"
+    );
+    assert!(second.contains("\"deck\":\"t2\"") && !second.contains("\"deck\":\"t1\""));
+}
+
+#[test]
+fn a_deck_replacing_a_bundled_one_hides_the_cards_it_drops() {
+    let env = Env::new();
+    env.review("japan-russia-dates/laxman-hokkaido", 4, "2026-03-01");
+    env.review("japan-russia-dates/rezanov-nagasaki", 4, "2026-03-01");
+    let bundled = env
+        .recall()
+        .args(["deck", "export", "japan-russia-dates"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mut deck: serde_json::Value = serde_json::from_slice(&bundled).unwrap();
+    deck["version"] = "1.0.1".into();
+    deck["cards"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|c| c["id"] != "laxman-hokkaido");
+    let path = write_deck(env.data(), "dates.json", &deck.to_string());
+    env.recall()
+        .args(["deck", "install"])
+        .arg(&path)
+        .assert()
+        .success();
+    let out = env
+        .recall()
+        .args(["due", "--json", "--now", "2026-03-02"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let due: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        due["decks"][0]["due"], 1,
+        "only rezanov: laxman left the deck"
+    );
+}

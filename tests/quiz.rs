@@ -552,3 +552,70 @@ fn a_refused_exam_leaves_no_trace() {
         .stderr(predicate::str::contains("at least four dated items"));
     assert_eq!(env.files(), before);
 }
+
+#[test]
+fn on_the_eve_of_an_exam_a_second_session_asks_nothing_again() {
+    let env = Env::new();
+    let deck = write_deck(
+        env.data(),
+        "d.json",
+        r#"{"recall_deck": 1, "id": "d", "title": "D", "cards": [
+            {"id": "a", "kind": "date", "event": "A", "year": 1900},
+            {"id": "b", "kind": "date", "event": "B", "year": 1901}
+        ]}"#,
+    );
+    let deck = deck.to_str().unwrap();
+    let study = |now: &str, extra: &[&str]| {
+        let out = env
+            .recall()
+            .args(["study", deck, "--now", now])
+            .args(extra)
+            .write_stdin("\n5\n".repeat(10))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    study("2026-03-01", &["--exam", "2026-03-05"]);
+    for day in ["2026-03-02", "2026-03-03", "2026-03-04"] {
+        study(day, &[]);
+    }
+    let evening = study("2026-03-04T20:00:00Z", &[]);
+    assert!(evening.contains("Nothing left to study today"), "{evening}");
+    // `review` follows the saved exam day too: the interval ends by its eve.
+    env.recall()
+        .args([
+            "--user",
+            "other",
+            "study",
+            deck,
+            "--new",
+            "0",
+            "--exam",
+            "2026-03-05",
+            "--now",
+            "2026-03-01",
+        ])
+        .write_stdin("")
+        .assert()
+        .success();
+    let mut due = String::new();
+    for day in ["2026-03-01", "2026-03-02"] {
+        let out = env
+            .recall()
+            .args([
+                "--user", "other", "review", "a", "--deck", deck, "--grade", "5", "--json",
+                "--now", day,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let after: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        due = after["due"].as_str().unwrap().to_owned();
+    }
+    assert_eq!(due, "2026-03-04", "6 days cut to the eve of the exam");
+}

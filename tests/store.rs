@@ -576,3 +576,104 @@ fn the_log_is_appended_and_flushed_line_by_line() {
         .success();
     assert_eq!(env.files(), before);
 }
+
+#[test]
+fn a_snapshot_holding_answers_the_log_lost_is_kept_aside() {
+    let env = Env::new();
+    env.review(ITEM, 4, "2026-01-01");
+    env.review("japan-russia-dates/rezanov-nagasaki", 4, "2026-01-01");
+    let snapshot = fs::read(env.snapshot()).unwrap();
+    // The log cut back to its header, by hand or by a bad tool.
+    let log = fs::read_to_string(env.log()).unwrap();
+    fs::write(env.log(), log.lines().next().unwrap().to_owned() + "\n").unwrap();
+    env.recall()
+        .args(["review", ITEM, "--grade", "5", "--now", "2026-01-02"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("does not match the review log"));
+    let kept = fs::read(env.user_dir("default").join("state.json.stale")).unwrap();
+    assert_eq!(kept, snapshot, "the old snapshot was kept, byte for byte");
+}
+
+#[test]
+fn json_output_into_a_closed_pipe_is_not_an_error() {
+    let env = Env::new();
+    let cards: Vec<String> = (0..3000)
+        .map(|i| format!(r#"{{"id": "c{i}", "kind": "basic", "front": "Question {i}?", "back": "Answer {i}"}}"#))
+        .collect();
+    let deck = common::write_deck(
+        env.data(),
+        "big.json",
+        &format!(
+            r#"{{"recall_deck": 1, "id": "big", "title": "Big", "cards": [{}]}}"#,
+            cards.join(",")
+        ),
+    );
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recall"))
+        .env("RECALL_DATA_DIR", env.data())
+        .arg("progress")
+        .arg(&deck)
+        .arg("--json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn due_counts_new_items_as_a_session_would() {
+    let env = Env::new();
+    let deck = common::write_deck(
+        env.data(),
+        "s.json",
+        r#"{"recall_deck": 1, "id": "s", "title": "S", "cards": [
+            {"id": "a", "kind": "cloze", "text": "{{c1::x}} {{c2::y}} {{c3::z}}"},
+            {"id": "b", "kind": "basic", "front": "B?", "back": "b", "reverse": true}
+        ]}"#,
+    );
+    let out = env
+        .recall()
+        .args(["due"])
+        .arg(&deck)
+        .args(["--json", "--now", "2026-01-01"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let due: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        due["decks"][0]["new_available"], 2,
+        "5 items, but 2 cards: one item of each a day"
+    );
+}
+
+#[test]
+fn doctor_on_a_profile_that_does_not_exist_says_so() {
+    let env = Env::new();
+    env.review(ITEM, 4, "2026-01-01");
+    env.recall()
+        .args(["--user", "defualt", "doctor"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("no profile 'defualt'")
+                .and(predicate::str::contains("profiles here: default")),
+        );
+    assert!(!env.user_dir("defualt").exists());
+}

@@ -12,8 +12,9 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "Spaced-repetition study and mock exams in the terminal",
     long_about = "recall schedules flashcard decks with SM-2 and quizzes you in the terminal.\n\
-                  Decks are single JSON files; see `recall deck check --help` for the format.",
-    after_help = "Examples:\n  recall deck check my-deck.json\n  recall deck schema > recall-deck.schema.json"
+                  With no command it opens today's study session (`recall study`). Decks are\n\
+                  single JSON files; `recall deck schema` prints their format.",
+    after_help = "Examples:\n  recall                                  today's session\n  recall study japan-russia-dates --mode typed\n  recall quiz japan-russia-dates japan-russia-facts --count 20\n  recall due\n  recall stats\n  recall deck check my-deck.json"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,12 +42,6 @@ pub struct GlobalArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check, inspect and manage decks
-    #[command(
-        subcommand,
-        after_help = "Examples:\n  recall deck check decks/*.json\n  recall deck install my-deck.json\n  recall deck list"
-    )]
-    Deck(DeckCommand),
     /// Study today's items (the default command)
     #[command(
         long_about = "Today's session: the items due (most overdue first), then up to --new new items per\n\
@@ -67,6 +62,12 @@ pub enum Command {
         after_help = "Examples:\n  recall quiz japan-russia-dates japan-russia-facts\n  recall quiz japan-russia-dates --mode timeline --count 5\n  recall quiz japan-russia-facts --tag 1860-1914 --weak --mode typed --time-limit 10\n  recall quiz japan-russia-facts --print --answers -o exam.md --seed 7"
     )]
     Quiz(QuizArgs),
+    /// Check, inspect and manage decks
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  recall deck check decks/*.json\n  recall deck install my-deck.json\n  recall deck list"
+    )]
+    Deck(DeckCommand),
     /// Draft a deck from a plain-text document
     #[command(
         long_about = "Turns a plain-text document into a draft deck: sections from its headings, a date card\n\
@@ -107,6 +108,15 @@ pub enum Command {
     /// Print the paths and the day recall is using
     #[command(after_help = "Examples:\n  recall where\n  recall --data-dir /tmp/try where --json")]
     Where(JsonArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  recall completions bash > ~/.local/share/bash-completion/completions/recall\n  recall completions zsh > \"${fpath[1]}/_recall\"\n  recall completions fish > ~/.config/fish/completions/recall.fish"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Check the review log and snapshot, and repair them
     #[command(
         long_about = "Reads the whole review log and the state snapshot and reports every problem: damaged\n\

@@ -207,6 +207,10 @@ pub struct DeckSummary {
     pub id: DeckId,
     pub items: Option<usize>,
     pub members: Members,
+    /// Every item id, kept only for decks where a card has several items
+    /// (cloze deletions, reversed cards): two of a card are never introduced
+    /// on one day, so new items are counted by card there.
+    pub sibling_items: Option<Vec<String>>,
 }
 
 /// Summaries of the decks named, or of every deck in `studied`.
@@ -222,10 +226,16 @@ pub fn summaries(
             && library.contains(&id)
         {
             let info = library.info(&id)?;
+            let sibling_items = if info.items > info.cards {
+                Some(library.item_ids(&id)?)
+            } else {
+                None
+            };
             return Ok(Some(DeckSummary {
                 id,
                 items: Some(info.items),
                 members: Members::AllBut(info.retired.into_iter().collect()),
+                sibling_items,
             }));
         }
         let loaded = match catalog::load(name, &library) {
@@ -234,10 +244,13 @@ pub fn summaries(
             Err(e) => return Err(e.into()),
         };
         let items: HashSet<String> = loaded.deck.items().map(|i| i.id().to_string()).collect();
+        let sibling_items =
+            (items.len() > loaded.deck.cards.len()).then(|| items.iter().cloned().collect());
         Ok(Some(DeckSummary {
             id: loaded.deck.id.clone(),
             items: Some(items.len()),
             members: Members::Items(items),
+            sibling_items,
         }))
     };
     let mut out: Vec<DeckSummary> = Vec::new();
@@ -247,6 +260,7 @@ pub fn summaries(
                 id: id.clone(),
                 items: None,
                 members: Members::Unknown,
+                sibling_items: None,
             });
             out.push(summary);
         }

@@ -13,6 +13,7 @@ use recall::bundled;
 use recall::catalog::{self, Origin};
 use recall::deckfile::{self, CardFile, SheetOptions};
 use recall::model::{Deck, DeckId};
+use recall::sched::ReviewKind;
 use recall::store::{self, Profile};
 
 use super::args::{
@@ -134,7 +135,13 @@ pub fn install(
             );
         }
     }
-    library.install(&deck).map_err(|e| {
+    // A deck replacing a bundled one retires the bundled cards it drops.
+    let bundled_copy = if old.is_none() {
+        bundled::deck(id.as_str())
+    } else {
+        None
+    };
+    library.install(&deck, bundled_copy.as_ref()).map_err(|e| {
         anyhow!(
             "cannot install '{id}' into '{}': {}",
             library_dir(settings),
@@ -256,12 +263,14 @@ pub fn list(
     let today = settings.today();
     let tallies = tally_decks(settings, today, &mut summaries, true)?;
     for e in &mut entries {
-        let tally = DeckId::new(&e.id)
-            .ok()
-            .and_then(|id| tallies.get(&id).copied())
-            .unwrap_or_default();
+        let Ok(id) = DeckId::new(&e.id) else { continue };
+        let tally = tallies.get(&id).cloned().unwrap_or_default();
         e.due = tally.due;
-        e.new_available = new_available(settings, e.items, &tally);
+        e.new_available = summaries
+            .get(&id)
+            .and_then(|s| s.as_ref())
+            .and_then(|s| new_available(settings, s, &tally, today))
+            .unwrap_or(0);
     }
     if args.json {
         serde_json::to_writer(&mut *out, &ListJson { decks: entries })?;
@@ -485,10 +494,12 @@ pub fn remove(
     }
     if args.purge {
         let stamp = settings.now().strftime("%Y%m%dT%H%M%SZ").to_string();
-        let removed = store::purge_deck(&settings.paths, &settings.user, &id, &stamp, LOCK_WAIT)?;
+        let (removed, backup) =
+            store::purge_deck(&settings.paths, &settings.user, &id, &stamp, LOCK_WAIT)?;
+        let backup = backup.map_or(String::new(), |b| format!(" (backup: {})", b.display()));
         writeln!(
             out,
-            "deleted {removed} answer(s) on '{id}' from the review log of '{}' (backup: log.jsonl.bak-{stamp})",
+            "deleted {removed} answer(s) on '{id}' from the review log of '{}'{backup}",
             settings.user
         )?;
     }
@@ -654,6 +665,16 @@ fn import_anki(
         );
     }
     let deck = &imported.deck;
+    // The profile is opened (and locked) before anything is written, so a
+    // profile in use refuses the whole import.
+    let mut profile = match args.with_progress && !imported.progress.is_empty() {
+        true => Some(Profile::open_write(
+            &settings.paths,
+            &settings.user,
+            LOCK_WAIT,
+        )?),
+        false => None,
+    };
     write_output(
         args.output.as_deref(),
         args.force,
@@ -672,8 +693,7 @@ fn import_anki(
         deck.id,
         args.file.display()
     );
-    if args.with_progress && !imported.progress.is_empty() {
-        let mut profile = Profile::open_write(&settings.paths, &settings.user, LOCK_WAIT)?;
+    if let Some(profile) = profile.as_mut() {
         super::warn_all(profile.take_warnings());
         // The learner's own answers win over an older schedule from Anki.
         let own: std::collections::HashSet<_> = profile
@@ -681,19 +701,27 @@ fn import_anki(
             .deck(&deck.id)
             .map(|items| items.keys().cloned().collect())
             .unwrap_or_default();
-        let events: Vec<_> = imported
+        // One answer per item, the last counted one, which carries Anki's
+        // state: an item is then imported whole or not at all, even if the
+        // process dies in the middle (a re-import fills in the rest).
+        let mut last: BTreeMap<&recall::model::ItemId, &recall::progress::ReviewEvent> =
+            BTreeMap::new();
+        for e in imported
             .progress
             .iter()
-            .filter(|e| !own.contains(&e.item))
-            .collect();
-        let items: std::collections::HashSet<_> = events.iter().map(|e| &e.item).collect();
-        profile.record_all(events.iter().copied())?;
+            .filter(|e| e.kind == ReviewKind::Review)
+        {
+            if !own.contains(&e.item) {
+                last.insert(&e.item, e);
+            }
+        }
+        let items = last.len();
+        profile.record_all(last.into_values())?;
         if let Err(e) = profile.checkpoint() {
             eprintln!("warning: {e}; it will be retried next time");
         }
         eprintln!(
-            "brought Anki's schedule for {} item(s) into the progress of '{}'{}; install the deck to study it: recall deck install {}",
-            items.len(),
+            "brought Anki's schedule for {items} item(s) into the progress of '{}'{}; install the deck to study it: recall deck install {}",
             settings.user,
             if own.is_empty() {
                 String::new()

@@ -41,6 +41,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Due(a)) => progress::due(&a, &Settings::resolve(&cli.global)?, &mut out()),
         Some(Command::Stats(a)) => stats::run(&a, &Settings::resolve(&cli.global)?, &mut out()),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "recall", &mut out());
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Users(a)) => profile::users(&a, &Settings::resolve(&cli.global)?, &mut out()),
         Some(Command::Where(a)) => {
             profile::where_(&a, &Settings::resolve(&cli.global)?, &mut out())
@@ -110,8 +115,12 @@ pub fn warn_all(warnings: Vec<String>) {
 /// True when the error is only that stdout was closed (`recall … | head`).
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        let io = c.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+        // serde_json wraps the write error of `to_writer` in its own.
+        let json = c
+            .downcast_ref::<serde_json::Error>()
+            .and_then(serde_json::Error::io_error_kind);
+        io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
     })
 }
 

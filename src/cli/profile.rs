@@ -144,6 +144,25 @@ pub fn doctor(
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     let user = &settings.user;
+    if !settings.paths.user(user).exists() {
+        let others: Vec<String> = settings
+            .paths
+            .list_users()?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        writeln!(
+            out,
+            "no profile '{user}' in '{}' yet: nothing to check (profiles here: {})",
+            settings.paths.root().display(),
+            if others.is_empty() {
+                "none".to_owned()
+            } else {
+                others.join(", ")
+            }
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let found = store::inspect(&settings.paths, user)?;
     let log = found.log_path.display().to_string();
     let snapshot = match &found.snapshot {
@@ -205,6 +224,13 @@ pub fn doctor(
                 "repaired: {} damaged line(s) moved to {}",
                 done.removed,
                 r.display()
+            )?;
+        }
+        if let Some(old) = &done.old_snapshot {
+            writeln!(
+                report,
+                "repaired: the old snapshot was kept as {}",
+                old.display()
             )?;
         }
         if done.rebuilt_snapshot {

@@ -5,11 +5,12 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use recall::model::{DeckId, ItemId};
 use recall::progress::{ItemRecord, Progress};
 use recall::sched::Day;
+use recall::session::{effective_due, exam_new_limit};
 use recall::store::Profile;
 
 use super::args::DecksArgs;
@@ -141,7 +142,7 @@ struct DayDue {
 }
 
 /// Per-deck counts gathered in one pass over the records.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Tally {
     pub due: usize,
     pub overdue: usize,
@@ -149,12 +150,22 @@ pub(super) struct Tally {
     pub introduced_today: u32,
     /// Due on today and each of the next 7 days.
     forecast: [usize; 8],
+    /// For decks with sibling items: the items seen, and the cards with an
+    /// item introduced today.
+    seen_items: HashSet<String>,
+    busy_cards: HashSet<String>,
+}
+
+/// The card part of an item id (`card#c2` → `card`).
+fn card_of(item: &str) -> &str {
+    item.split('#').next().unwrap_or(item)
 }
 
 /// Tallies every deck's records in one streaming pass (a profile can hold
 /// 100,000 items, and `due` is meant to answer at once). With `only_known`,
 /// decks not already in `summaries` are skipped; otherwise each deck met is
-/// summarised when first met.
+/// summarised when first met. A deck's exam day moves its items' due days
+/// as in a session.
 pub(super) fn tally_decks(
     settings: &Settings,
     today: Day,
@@ -182,18 +193,26 @@ pub(super) fn tally_decks(
             if summary.as_ref().is_some_and(|s| !s.members.contains(item)) {
                 return;
             }
+            let siblings = summary.as_ref().is_some_and(|s| s.sibling_items.is_some());
             let t = tallies.entry(deck.clone()).or_default();
             t.seen += 1;
+            if siblings {
+                t.seen_items.insert(item.to_owned());
+            }
             if r.first_review == today {
                 t.introduced_today += 1;
+                if siblings {
+                    t.busy_cards.insert(card_of(item).to_owned());
+                }
             }
-            if r.is_due(today) {
+            let due = effective_due(&r.state, today, settings.exam_for(deck));
+            if r.repeats_today(today) || due <= today {
                 t.due += 1;
                 t.forecast[0] += 1;
-                if r.state.due < today {
+                if due < today {
                     t.overdue += 1;
                 }
-            } else if let Ok(offset) = usize::try_from(r.state.due.since(today))
+            } else if let Ok(offset) = usize::try_from(due.since(today))
                 && offset < t.forecast.len()
             {
                 t.forecast[offset] += 1;
@@ -207,14 +226,35 @@ pub(super) fn tally_decks(
     Ok(tallies)
 }
 
-/// New items a deck still offers today: the daily limit less the items
-/// introduced today, at most the items never seen.
-pub(super) fn new_available(settings: &Settings, items: usize, tally: &Tally) -> u32 {
+/// New items a deck still offers today, as a session would introduce them:
+/// the daily limit (raised before an exam to finish in time) less the items
+/// introduced today, and no more than the items never seen — counted by card
+/// where a card has several items.
+pub(super) fn new_available(
+    settings: &Settings,
+    summary: &DeckSummary,
+    tally: &Tally,
+    today: Day,
+) -> Option<u32> {
+    let items = summary.items?;
     let unseen = items.saturating_sub(tally.seen);
-    let left_today = settings
-        .new_per_day()
-        .saturating_sub(tally.introduced_today);
-    left_today.min(u32::try_from(unseen).unwrap_or(u32::MAX))
+    let base = settings.new_per_day();
+    let limit = match settings.exam_for(&summary.id) {
+        Some(exam) => exam_new_limit(unseen + tally.introduced_today as usize, today, exam, base),
+        None => base,
+    };
+    let startable = match &summary.sibling_items {
+        None => unseen,
+        Some(all) => all
+            .iter()
+            .filter(|i| !tally.seen_items.contains(*i))
+            .map(|i| card_of(i))
+            .filter(|c| !tally.busy_cards.contains(*c))
+            .collect::<HashSet<_>>()
+            .len(),
+    };
+    let left_today = limit.saturating_sub(tally.introduced_today);
+    Some(left_today.min(u32::try_from(startable).unwrap_or(u32::MAX)))
 }
 
 /// `recall due [DECK...]`
@@ -239,15 +279,14 @@ pub fn due(
         tallies.keys().cloned().collect()
     };
     for id in ids {
-        let tally = tallies.get(&id).copied().unwrap_or_default();
+        let tally = tallies.get(&id).cloned().unwrap_or_default();
         for (sum, n) in forecast.iter_mut().zip(tally.forecast) {
             *sum += n;
         }
-        let items = summaries
+        let new_available = summaries
             .get(&id)
             .and_then(|s| s.as_ref())
-            .and_then(|s| s.items);
-        let new_available = items.map(|items| new_available(settings, items, &tally));
+            .and_then(|s| new_available(settings, s, &tally, today));
         decks.push(DeckDue {
             deck: id.to_string(),
             due: tally.due,

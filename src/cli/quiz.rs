@@ -226,7 +226,6 @@ pub fn run(args: &QuizArgs, settings: &Settings, out: &mut impl Write) -> anyhow
     talk.line("Answer each question; q stops.");
 
     let today = settings.today();
-    let scheduler = settings.scheduler();
     let clock = Stopwatch::start();
     let deadline = args
         .time_limit
@@ -286,7 +285,10 @@ pub fn run(args: &QuizArgs, settings: &Settings, out: &mut impl Write) -> anyhow
                             .get(deck, &pick.item)
                             .map(|r| r.state.clone());
                         let (kind, after, days_late) = if args.record {
-                            let o = scheduler.review(before.as_ref(), grade, today);
+                            let o =
+                                settings
+                                    .scheduler_for(deck)
+                                    .review(before.as_ref(), grade, today);
                             (o.kind, Some(o.after), o.days_late)
                         } else {
                             (ReviewKind::Quiz, before.clone(), 0)

@@ -38,7 +38,9 @@ pub fn run(
     warn_all(profile.take_warnings());
     let today = settings.today();
     let before = profile.progress().get(deck, &item).map(|r| r.state.clone());
-    let outcome = settings.scheduler().review(before.as_ref(), grade, today);
+    let outcome = settings
+        .scheduler_for(deck)
+        .review(before.as_ref(), grade, today);
     let event = ReviewEvent {
         ts: settings.now(),
         day: today,

@@ -91,6 +91,20 @@ impl Settings {
         }
     }
 
+    /// The exam day saved for a deck (`recall study --exam`), if any.
+    pub fn exam_for(&self, deck: &recall::model::DeckId) -> Option<Day> {
+        self.user_settings.exams.get(deck.as_str()).copied()
+    }
+
+    /// The scheduler for answers on `deck`: the learner's settings and the
+    /// deck's exam day.
+    pub fn scheduler_for(&self, deck: &recall::model::DeckId) -> Sm2 {
+        Sm2 {
+            exam: self.exam_for(deck),
+            ..self.scheduler()
+        }
+    }
+
     /// New items per deck per day.
     pub fn new_per_day(&self) -> u32 {
         self.user_settings.new_per_day.unwrap_or(20)

@@ -785,7 +785,25 @@ impl<'a> Parser<'a> {
         match serde_json::from_str::<i64>(raw.get()) {
             Ok(n) => Some(n),
             Err(_) => {
-                self.type_error(owner, &format!("`{name}`"), raw, "a whole number");
+                match serde_json::from_str::<f64>(raw.get()) {
+                    Ok(x) if x.fract() == 0.0 => {
+                        let at = self.at(raw);
+                        self.push_at(
+                            at,
+                            owner,
+                            format!("`{name}` {} is far too large", raw.get()),
+                        );
+                    }
+                    Ok(_) => {
+                        let at = self.at(raw);
+                        self.push_at(
+                            at,
+                            owner,
+                            format!("`{name}` must be a whole number, not {}", raw.get()),
+                        );
+                    }
+                    Err(_) => self.type_error(owner, &format!("`{name}`"), raw, "a whole number"),
+                }
                 None
             }
         }
@@ -934,6 +952,19 @@ mod tests {
         assert_has(&p, "card 'y2': `end_year` 1904 must come after `year` 1905");
         assert_has(&p, "card 'y3': `event` is empty");
         assert_has(&p, "card 'y3': `year` 10000 is outside");
+        let huge = deck_with(
+            r#"    { "id": "big", "kind": "date", "event": "E", "year": 99999999999999999999 },
+    { "id": "half", "kind": "date", "event": "E", "year": 1792.5 }"#,
+        );
+        let numbers = problems(&huge);
+        assert_has(
+            &numbers,
+            "card 'big': `year` 99999999999999999999 is far too large",
+        );
+        assert_has(
+            &numbers,
+            "card 'half': `year` must be a whole number, not 1792.5",
+        );
         assert_has(&p, "card 'q': `distractors` contain the answer");
         assert_has(&p, "card 'q': `distractors` list \"France\" twice");
         assert_has(

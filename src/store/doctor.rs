@@ -94,6 +94,8 @@ pub struct Repair {
     pub removed: usize,
     /// The snapshot was rebuilt.
     pub rebuilt_snapshot: bool,
+    /// Where the snapshot before the repair was kept.
+    pub old_snapshot: Option<PathBuf>,
 }
 
 /// Repairs a profile under its lock: copies the log to a backup, moves
@@ -121,10 +123,9 @@ pub fn repair(
             });
         }
         if !health.bad.is_empty() {
-            let backup = side_path(&log_path, &format!("bak-{stamp}"));
-            fs::copy(&log_path, &backup)
-                .and_then(|_| fs::File::open(&backup)?.sync_all())
-                .map_err(StoreError::io("back up the review log to", &backup))?;
+            let base = side_path(&log_path, &format!("bak-{stamp}"));
+            let backup = fsutil::copy_to_new(&log_path, &base)
+                .map_err(StoreError::io("back up the review log to", &base))?;
             done.backup = Some(backup);
 
             let rejected = side_path(&log_path, &format!("rejected-{stamp}"));
@@ -150,10 +151,15 @@ pub fn repair(
             fsutil::write_atomic(&log_path, &bytes)
                 .map_err(StoreError::io("rewrite the review log", &log_path))?;
         }
-        match fs::remove_file(&snapshot_path) {
-            Ok(()) => done.rebuilt_snapshot = true,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(StoreError::io("remove the old snapshot", &snapshot_path)(e)),
+        // The old snapshot is kept aside, not deleted: if the log lost
+        // answers (cut short by hand, say), it is the only trace of them.
+        if snapshot_path.exists() {
+            let base = snapshot_path.with_extension(format!("json.old-{stamp}"));
+            let kept = fsutil::copy_to_new(&snapshot_path, &base)
+                .map_err(StoreError::io("keep the old snapshot as", &base))?;
+            fs::remove_file(&snapshot_path)
+                .map_err(StoreError::io("remove the old snapshot", &snapshot_path))?;
+            done.old_snapshot = Some(kept);
         }
     }
     // Opening to write rebuilds the snapshot from the repaired log.
@@ -171,17 +177,19 @@ fn side_path(log_path: &std::path::Path, suffix: &str) -> PathBuf {
 
 /// Deletes one deck's answers from a profile's log, under its lock, after a
 /// timestamped backup; then rebuilds the snapshot. Returns how many answers
-/// were removed. Damaged lines stop it (repair them first).
+/// were removed and where the backup is. Damaged lines stop it (repair them
+/// first).
 pub fn purge_deck(
     paths: &Paths,
     user: &UserName,
     deck: &crate::model::DeckId,
     stamp: &str,
     wait: Duration,
-) -> Result<usize, StoreError> {
+) -> Result<(usize, Option<PathBuf>), StoreError> {
     let log_path = paths.log(user);
     let snapshot_path = paths.snapshot(user);
     let removed;
+    let backup;
     {
         let _lock = ProfileLock::acquire(&paths.lock(user), user.as_str(), wait)?;
         let health =
@@ -207,12 +215,13 @@ pub fn purge_deck(
         }
         removed = dropped;
         if removed == 0 {
-            return Ok(0);
+            return Ok((0, None));
         }
-        let backup = side_path(&log_path, &format!("bak-{stamp}"));
-        fs::copy(&log_path, &backup)
-            .and_then(|_| fs::File::open(&backup)?.sync_all())
-            .map_err(StoreError::io("back up the review log to", &backup))?;
+        let base = side_path(&log_path, &format!("bak-{stamp}"));
+        backup = Some(
+            fsutil::copy_to_new(&log_path, &base)
+                .map_err(StoreError::io("back up the review log to", &base))?,
+        );
         fsutil::write_atomic(&log_path, &kept.concat())
             .map_err(StoreError::io("rewrite the review log", &log_path))?;
         match fs::remove_file(&snapshot_path) {
@@ -223,5 +232,5 @@ pub fn purge_deck(
     }
     let mut profile = Profile::open_write(paths, user, wait)?;
     profile.checkpoint()?;
-    Ok(removed)
+    Ok((removed, backup))
 }

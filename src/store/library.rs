@@ -138,9 +138,24 @@ impl Library {
 
     /// Installs `deck`, replacing any deck with its id. The deck file is
     /// replaced atomically, so a crash leaves the old deck or the new one.
-    pub fn install(&self, deck: &Deck) -> io::Result<InstalledDeck> {
+    /// `previous` is the deck this one replaces when it is not an installed
+    /// one (a bundled deck of the same id): its items that `deck` drops are
+    /// retired too.
+    pub fn install(&self, deck: &Deck, previous: Option<&Deck>) -> io::Result<InstalledDeck> {
         fs::create_dir_all(&self.dir)?;
-        let retired = self.retired_after(deck);
+        let mut retired = self.retired_after(deck);
+        if let Some(previous) = previous {
+            let kept: std::collections::HashSet<String> =
+                deck.items().map(|i| i.id().to_string()).collect();
+            retired.extend(
+                previous
+                    .items()
+                    .map(|i| i.id().to_string())
+                    .filter(|i| !kept.contains(i)),
+            );
+            retired.sort();
+            retired.dedup();
+        }
         let text = deckfile::to_json(deck);
         let path = self.deck_path(&deck.id);
         fsutil::write_atomic(&path, text.as_bytes())?;

@@ -37,6 +37,9 @@ pub struct Profile {
     rebuild: bool,
     /// Only some records were read (see [`Profile::open_write_for`]).
     partial: bool,
+    /// The snapshot on disk does not match the log: it may hold answers the
+    /// log lost, so it is kept aside before being replaced.
+    stale_snapshot: bool,
     writer: Option<Writer>,
     warnings: Vec<String>,
 }
@@ -135,6 +138,7 @@ impl Profile {
             uncovered: 0,
             rebuild: false,
             partial: false,
+            stale_snapshot: false,
             writer: None,
             warnings: Vec::new(),
         }
@@ -159,10 +163,13 @@ impl Profile {
             }
             Read::Refused(_) => {
                 self.warnings.push(format!(
-                    "the state snapshot does not match the review log; rebuilt it from '{}'",
+                    "the state snapshot does not match the review log (was the log cut short or \
+                     replaced?); progress is rebuilt from '{}', and the old snapshot is kept \
+                     beside it as state.json.stale when a new one is written",
                     log_path.display()
                 ));
                 self.rebuild = true;
+                self.stale_snapshot = true;
                 None
             }
             Read::Damaged(reason) => {
@@ -412,6 +419,12 @@ impl Profile {
             },
             progress: self.progress.clone(),
         };
+        if self.stale_snapshot && snap_path.exists() {
+            let base = snap_path.with_extension("json.stale");
+            fsutil::copy_to_new(&snap_path, &base)
+                .map_err(StoreError::io("keep the old snapshot as", &base))?;
+            self.stale_snapshot = false;
+        }
         snapshot::write(&snap_path, &snapshot)
             .map_err(StoreError::io("write the state snapshot", &snap_path))?;
         self.uncovered = 0;
