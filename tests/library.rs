@@ -98,15 +98,7 @@ fn an_update_keeps_progress_on_every_card_that_stays() {
     assert!(item(&after, "c").is_none(), "a removed card is hidden");
     assert_eq!(item(&after, "d").unwrap()["status"], "new");
     // Hidden cards are not due either.
-    let out = env
-        .recall()
-        .args(["due", "history", "--json", "--now", "2026-01-03"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let due: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let due = env.json(&["due", "history", "--json", "--now", "2026-01-03"]);
     assert_eq!(
         due["decks"][0]["due"], 1,
         "b only: a is due later, c is hidden"
@@ -173,15 +165,7 @@ fn an_older_version_needs_force() {
         .arg(&v1)
         .assert()
         .success();
-    let out = env
-        .recall()
-        .args(["deck", "list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let list: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let list = env.json(&["deck", "list", "--json"]);
     let history = list["decks"]
         .as_array()
         .unwrap()
@@ -299,15 +283,7 @@ fn csv_and_tsv_round_trip_to_the_same_cards() {
             .arg(&json)
             .assert()
             .success();
-        let original = env
-            .recall()
-            .args(["deck", "export", "japan-russia-facts"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let original: serde_json::Value = serde_json::from_slice(&original).unwrap();
+        let original = env.json(&["deck", "export", "japan-russia-facts"]);
         let back: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
         assert_eq!(back["cards"], original["cards"], "{format}");
@@ -460,23 +436,15 @@ fn an_anki_round_trip_keeps_cards_and_schedule() {
         serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(deck["cards"].as_array().unwrap().len(), 43);
     let progress = |user: &str| {
-        let out = env
-            .recall()
-            .args([
-                "--user",
-                user,
-                "progress",
-                "japan-russia-dates",
-                "--json",
-                "--now",
-                "2026-01-03",
-            ])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let v = env.json(&[
+            "--user",
+            user,
+            "progress",
+            "japan-russia-dates",
+            "--json",
+            "--now",
+            "2026-01-03",
+        ]);
         v["items"]
             .as_array()
             .unwrap()
@@ -613,15 +581,7 @@ fn a_deck_replacing_a_bundled_one_hides_the_cards_it_drops() {
         .arg(&path)
         .assert()
         .success();
-    let out = env
-        .recall()
-        .args(["due", "--json", "--now", "2026-03-02"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let due: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let due = env.json(&["due", "--json", "--now", "2026-03-02"]);
     assert_eq!(
         due["decks"][0]["due"], 1,
         "only rezanov: laxman left the deck"

@@ -117,22 +117,20 @@ fn typed_questions_are_judged() {
     assert_eq!(v["percent"], 100.0);
 }
 
+const THREE_CHOICES: &[&str] = &[
+    "japan-russia-facts",
+    "--mode",
+    "choice",
+    "--count",
+    "3",
+    "--seed",
+    "4",
+];
+
 #[test]
 fn choice_questions_score_the_right_option() {
     let env = Env::new();
-    let v = quiz_json(
-        &env,
-        &[
-            "japan-russia-facts",
-            "--mode",
-            "choice",
-            "--count",
-            "3",
-            "--seed",
-            "4",
-        ],
-        "",
-    );
+    let v = quiz_json(&env, THREE_CHOICES, "");
     let questions = v["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 3);
     // Answer each with its right option, found from the unanswered run.
@@ -144,19 +142,7 @@ fn choice_questions_score_the_right_option() {
             format!("{}\n", right + 1)
         })
         .collect();
-    let v = quiz_json(
-        &env,
-        &[
-            "japan-russia-facts",
-            "--mode",
-            "choice",
-            "--count",
-            "3",
-            "--seed",
-            "4",
-        ],
-        &input,
-    );
+    let v = quiz_json(&env, THREE_CHOICES, &input);
     assert_eq!(v["score"], 3);
     assert!(
         v["questions"]
@@ -480,15 +466,7 @@ fn an_exam_day_caps_every_interval_over_a_month() {
                 "{out}"
             );
         }
-        let json = env
-            .recall()
-            .args(["progress", deck, "--json", "--now", &now])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let progress: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let progress = env.json(&["progress", deck, "--json", "--now", &now]);
         let items = progress["items"].as_array().unwrap();
         let today = start.plus(day);
         if today < exam {
@@ -509,15 +487,7 @@ fn an_exam_day_caps_every_interval_over_a_month() {
         }
     }
     // After the exam, the cap is gone: intervals grow past it.
-    let json = env
-        .recall()
-        .args(["progress", deck, "--json", "--now", "2026-03-30"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let progress: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let progress = env.json(&["progress", deck, "--json", "--now", "2026-03-30"]);
     assert!(
         progress["items"]
             .as_array()
@@ -603,18 +573,10 @@ fn on_the_eve_of_an_exam_a_second_session_asks_nothing_again() {
         .success();
     let mut due = String::new();
     for day in ["2026-03-01", "2026-03-02"] {
-        let out = env
-            .recall()
-            .args([
-                "--user", "other", "review", "a", "--deck", deck, "--grade", "5", "--json",
-                "--now", day,
-            ])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let after: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let after = env.json(&[
+            "--user", "other", "review", "a", "--deck", deck, "--grade", "5", "--json", "--now",
+            day,
+        ]);
         due = after["due"].as_str().unwrap().to_owned();
     }
     assert_eq!(due, "2026-03-04", "6 days cut to the eve of the exam");

@@ -106,15 +106,7 @@ fn stats_json(env: &Env, args: &[&str]) -> StatsJson {
 
 /// The number of study items of a bundled deck, from `progress --json`.
 fn items_in(env: &Env, deck: &str) -> usize {
-    let out = env
-        .recall()
-        .args(["progress", deck, "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = env.json(&["progress", deck, "--json"]);
     v["items"].as_array().unwrap().len()
 }
 

@@ -465,15 +465,7 @@ fn due_and_progress_report_json_contracts() {
     let env = Env::new();
     env.review(ITEM, 4, "2026-01-01");
     env.review("japan-russia-dates/rezanov-nagasaki", 1, "2026-01-01");
-    let out = env
-        .recall()
-        .args(["due", "--json", "--now", "2026-01-02"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = env.json(&["due", "--json", "--now", "2026-01-02"]);
     assert_eq!(v["user"], "default");
     assert_eq!(v["today"], "2026-01-02");
     assert_eq!(v["decks"][0]["deck"], "japan-russia-dates");
@@ -483,15 +475,7 @@ fn due_and_progress_report_json_contracts() {
     assert_eq!(v["forecast"].as_array().unwrap().len(), 8);
     assert_eq!(v["forecast"][0]["due"], 2);
 
-    let out = env
-        .recall()
-        .args(["progress", "--json", "--now", "2026-01-02"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = env.json(&["progress", "--json", "--now", "2026-01-02"]);
     let items = v["items"].as_array().unwrap();
     let lax = items
         .iter()

@@ -430,15 +430,7 @@ fn thirty_days_of_sessions_follow_sm2() {
         );
 
         // The stored schedule equals the model's.
-        let out = env
-            .recall()
-            .args(["progress", &deck, "--json", "--now", &now])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let progress: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let progress = env.json(&["progress", &deck, "--json", "--now", &now]);
         for item in progress["items"].as_array().unwrap() {
             let i: usize = item["item"].as_str().unwrap()[1..].parse().unwrap();
             match model.get(&i) {

@@ -49,6 +49,19 @@ impl Env {
         self.user_dir("default").join("state.json")
     }
 
+    /// Runs `recall ARGS`, which must succeed, and parses what it printed.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self
+            .recall()
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    }
+
     /// Records one answer and returns the JSON the command printed.
     pub fn review(&self, item: &str, grade: u8, now: &str) -> serde_json::Value {
         let out = self
