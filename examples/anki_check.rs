@@ -13,8 +13,11 @@
 //! TODAY (YYYY-MM-DD) is Anki's current study day. Exits non-zero, saying
 //! what differs, on any mismatch.
 //!
-//! The sample deck and progress are the ones of tests/anki.rs (copied: the
-//! tests use them too); keep the two in step.
+//! The sample deck and progress are shared with tests/anki.rs, in
+//! tests/support/anki_sample.rs.
+
+#[path = "../tests/support/anki_sample.rs"]
+mod anki_sample;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -25,9 +28,11 @@ use serde_json::json;
 
 use recall::anki::{ImportOptions, export_package, import_package};
 use recall::deckfile::{parse_deck, to_json};
-use recall::model::{Card, CardId, CardKind, Cloze, Deck, DeckId, ItemId, ItemPart};
-use recall::progress::{ItemMap, ItemRecord, Progress, ReviewEvent};
-use recall::sched::{Day, Easiness, Sm2State};
+use recall::model::{CardKind, Deck, ItemPart};
+use recall::progress::ItemMap;
+use recall::sched::Day;
+
+use anki_sample::{replay, sample_deck, sample_progress};
 
 #[derive(Parser)]
 #[command(about = "recall's side of scripts/anki-check.sh")]
@@ -82,8 +87,8 @@ struct CheckDeck {
 fn check_decks(today: Day) -> anyhow::Result<Vec<CheckDeck>> {
     let mut decks = vec![CheckDeck {
         name: "recall-progress".to_owned(),
-        deck: sample_deck()?,
-        progress: Some(sample_progress(today)?),
+        deck: sample_deck(),
+        progress: Some(sample_progress(today)),
     }];
     for deck in recall::bundled::all() {
         decks.push(CheckDeck {
@@ -304,154 +309,4 @@ fn check_valid(deck: &Deck) -> anyhow::Result<()> {
         }
         Err(diagnostics) => bail!("invalid deck: {diagnostics:#?}\n{text}"),
     }
-}
-
-/// Replays the imported events the way the store does.
-fn replay(events: &[ReviewEvent]) -> Progress {
-    let mut progress = Progress::new();
-    for e in events {
-        progress.apply(e);
-    }
-    progress
-}
-
-// ------------------------------------- the sample of tests/anki.rs (copied)
-
-fn card_of(id: &str, kind: CardKind) -> anyhow::Result<Card> {
-    Ok(Card {
-        id: CardId::new(id).with_context(|| format!("card id {id:?}"))?,
-        kind,
-        tags: vec![],
-        section: None,
-        explanation: None,
-    })
-}
-
-/// A deck with every kind of card, sections, tags and explanations.
-fn sample_deck() -> anyhow::Result<Deck> {
-    let mut mediator = card_of(
-        "portsmouth-mediator",
-        CardKind::Basic {
-            front: "Who mediated the 1905 peace?".into(),
-            back: "Theodore Roosevelt".into(),
-            accept: vec!["Roosevelt".into()],
-            reverse: false,
-        },
-    )?;
-    mediator.tags = vec!["people".into(), "1905".into()];
-    mediator.section = Some("War and peace".into());
-    mediator.explanation = Some("He won the Nobel Peace Prize for it.".into());
-    let mut shimoda = card_of(
-        "shimoda",
-        CardKind::Basic {
-            front: "Treaty of Shimoda".into(),
-            back: "1855 <Japan & Russia>".into(),
-            accept: vec![],
-            reverse: true,
-        },
-    )?;
-    shimoda.section = Some("Treaties::Early".into());
-    let cloze_text = "The {{c1::Treaty of Portsmouth}} gave Japan the \
-                      {{c2::southern half::how much?}} of Sakhalin.";
-    let mut cloze = card_of(
-        "portsmouth-cloze",
-        CardKind::Cloze(
-            Cloze::parse(cloze_text).map_err(|e| anyhow::anyhow!("cloze {cloze_text:?}: {e:?}"))?,
-        ),
-    )?;
-    cloze.section = Some("War and peace".into());
-    cloze.explanation = Some("Signed on 5 September 1905.".into());
-    let war = card_of(
-        "war",
-        CardKind::Date {
-            event: "Russo-Japanese War".into(),
-            year: 1904,
-            end_year: Some(1905),
-            approximate: false,
-        },
-    )?;
-    let decade = card_of(
-        "hokkaido-colonisation",
-        CardKind::Date {
-            event: "Hokkaido colonisation speeds up".into(),
-            year: 1880,
-            end_year: None,
-            approximate: true,
-        },
-    )?;
-    let choice = card_of(
-        "alliance-partner",
-        CardKind::Choice {
-            question: "With which power did Japan ally in 1902?".into(),
-            answer: "Britain".into(),
-            distractors: vec!["France".into(), "Germany".into()],
-        },
-    )?;
-    let bare_choice = card_of(
-        "bare-choice",
-        CardKind::Choice {
-            question: "Who was Tsar in 1904?".into(),
-            answer: "Nicholas II".into(),
-            distractors: vec![],
-        },
-    )?;
-    Ok(Deck {
-        id: DeckId::new("japan-russia").context("deck id")?,
-        title: "Japan and Russia".into(),
-        version: Some(semver::Version::new(1, 2, 0)),
-        description: Some("Dates & facts.".into()),
-        author: None,
-        source: None,
-        language: Some("en".into()),
-        cards: vec![mediator, shimoda, cloze, war, decade, choice, bare_choice],
-    })
-}
-
-fn state(n: u32, ef: u16, interval: u32, last: Day, due: Day, lapses: u32) -> Sm2State {
-    Sm2State {
-        repetitions: n,
-        easiness: Easiness::from_hundredths(ef),
-        interval,
-        due,
-        last_review: last,
-        lapses,
-        repeat_pending: false,
-    }
-}
-
-/// Progress on some of the sample deck's items, relative to `today`.
-fn sample_progress(today: Day) -> anyhow::Result<ItemMap> {
-    let id = |s: &str| ItemId::parse(s).map_err(|e| anyhow::anyhow!("item id {s:?}: {e}"));
-    let record = |state: Sm2State, reviews, first: i64| ItemRecord {
-        state,
-        reviews,
-        first_review: today.plus(first),
-    };
-    let mut map = ItemMap::default();
-    map.insert(
-        id("portsmouth-mediator")?,
-        record(state(3, 236, 15, today.plus(-10), today.plus(5), 1), 6, -60),
-    );
-    map.insert(
-        id("shimoda#reverse")?,
-        record(state(0, 130, 1, today.plus(-1), today, 4), 9, -40),
-    );
-    map.insert(
-        id("portsmouth-cloze#c2")?,
-        record(
-            state(6, 310, 420, today.plus(-20), today.plus(400), 0),
-            6,
-            -700,
-        ),
-    );
-    map.insert(
-        id("war")?,
-        record(state(2, 250, 6, today.plus(-9), today.plus(-3), 0), 2, -10),
-    );
-    // An item of a card the deck no longer has: not exported.
-    map.insert(
-        id("removed-card")?,
-        record(state(2, 250, 6, today.plus(-9), today.plus(-3), 0), 2, -900),
-    );
-    Ok(map)
 }

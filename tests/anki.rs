@@ -5,8 +5,11 @@
 //! `RECALL_ANKI_FIXTURES=DIR` points the fixture tests at freshly made
 //! packages instead (`scripts/anki-check.sh` does, before it checks
 //! recall's exports in the real Anki with `examples/anki_check.rs`).
-//! The sample deck and progress here are copied in that example: keep the
-//! two in step.
+//! The sample deck and progress are shared with that example, in
+//! tests/support/anki_sample.rs.
+
+#[path = "support/anki_sample.rs"]
+mod anki_sample;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -15,11 +18,13 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use recall::anki::{AnkiError, ImportOptions, Imported, export_package, import_package};
 use recall::deckfile::{parse_deck, to_json};
-use recall::model::{Card, CardId, CardKind, Cloze, Deck, DeckId, ItemId, ItemPart, Quality};
-use recall::progress::{ItemMap, ItemRecord, Progress, ReviewEvent};
-use recall::sched::{Day, Easiness, ReviewKind, Sm2State};
+use recall::model::{Card, CardKind, Deck, DeckId, ItemId, ItemPart, Quality};
+use recall::progress::ReviewEvent;
+use recall::sched::{Day, ReviewKind};
 use serde::Deserialize;
 use tempfile::TempDir;
+
+use anki_sample::{replay, sample_deck, sample_progress};
 
 fn fixtures() -> PathBuf {
     match std::env::var_os("RECALL_ANKI_FIXTURES") {
@@ -190,15 +195,6 @@ fn ids_are_stable_across_imports_and_can_be_chosen() {
     assert_eq!(ids(&chosen), ids(&a));
 }
 
-/// Replays the imported events the way the store does.
-fn replay(events: &[ReviewEvent]) -> Progress {
-    let mut progress = Progress::new();
-    for e in events {
-        progress.apply(e);
-    }
-    progress
-}
-
 fn check_anki_package(file: &str, name: &str) {
     let imported = import(file, true);
     let expected = expected(name);
@@ -323,146 +319,6 @@ fn without_progress_no_events_are_made() {
 }
 
 // ------------------------------------------------------------------ export
-
-fn card_of(id: &str, kind: CardKind) -> Card {
-    Card {
-        id: CardId::new(id).unwrap(),
-        kind,
-        tags: vec![],
-        section: None,
-        explanation: None,
-    }
-}
-
-/// A deck with every kind of card, sections, tags and explanations.
-fn sample_deck() -> Deck {
-    let mut mediator = card_of(
-        "portsmouth-mediator",
-        CardKind::Basic {
-            front: "Who mediated the 1905 peace?".into(),
-            back: "Theodore Roosevelt".into(),
-            accept: vec!["Roosevelt".into()],
-            reverse: false,
-        },
-    );
-    mediator.tags = vec!["people".into(), "1905".into()];
-    mediator.section = Some("War and peace".into());
-    mediator.explanation = Some("He won the Nobel Peace Prize for it.".into());
-    let mut shimoda = card_of(
-        "shimoda",
-        CardKind::Basic {
-            front: "Treaty of Shimoda".into(),
-            back: "1855 <Japan & Russia>".into(),
-            accept: vec![],
-            reverse: true,
-        },
-    );
-    shimoda.section = Some("Treaties::Early".into());
-    let mut cloze = card_of(
-        "portsmouth-cloze",
-        CardKind::Cloze(
-            Cloze::parse(
-                "The {{c1::Treaty of Portsmouth}} gave Japan the {{c2::southern half::how much?}} of Sakhalin.",
-            )
-            .unwrap(),
-        ),
-    );
-    cloze.section = Some("War and peace".into());
-    cloze.explanation = Some("Signed on 5 September 1905.".into());
-    let war = card_of(
-        "war",
-        CardKind::Date {
-            event: "Russo-Japanese War".into(),
-            year: 1904,
-            end_year: Some(1905),
-            approximate: false,
-        },
-    );
-    let decade = card_of(
-        "hokkaido-colonisation",
-        CardKind::Date {
-            event: "Hokkaido colonisation speeds up".into(),
-            year: 1880,
-            end_year: None,
-            approximate: true,
-        },
-    );
-    let choice = card_of(
-        "alliance-partner",
-        CardKind::Choice {
-            question: "With which power did Japan ally in 1902?".into(),
-            answer: "Britain".into(),
-            distractors: vec!["France".into(), "Germany".into()],
-        },
-    );
-    let bare_choice = card_of(
-        "bare-choice",
-        CardKind::Choice {
-            question: "Who was Tsar in 1904?".into(),
-            answer: "Nicholas II".into(),
-            distractors: vec![],
-        },
-    );
-    Deck {
-        id: DeckId::new("japan-russia").unwrap(),
-        title: "Japan and Russia".into(),
-        version: Some(semver::Version::new(1, 2, 0)),
-        description: Some("Dates & facts.".into()),
-        author: None,
-        source: None,
-        language: Some("en".into()),
-        cards: vec![mediator, shimoda, cloze, war, decade, choice, bare_choice],
-    }
-}
-
-fn state(n: u32, ef: u16, interval: u32, last: Day, due: Day, lapses: u32) -> Sm2State {
-    Sm2State {
-        repetitions: n,
-        easiness: Easiness::from_hundredths(ef),
-        interval,
-        due,
-        last_review: last,
-        lapses,
-        repeat_pending: false,
-    }
-}
-
-/// Progress on some of the sample deck's items, relative to `today`.
-fn sample_progress(today: Day) -> ItemMap {
-    let id = |s: &str| ItemId::parse(s).unwrap();
-    let record = |state: Sm2State, reviews, first: i64| ItemRecord {
-        state,
-        reviews,
-        first_review: today.plus(first),
-    };
-    let mut map = ItemMap::default();
-    map.insert(
-        id("portsmouth-mediator"),
-        record(state(3, 236, 15, today.plus(-10), today.plus(5), 1), 6, -60),
-    );
-    map.insert(
-        id("shimoda#reverse"),
-        record(state(0, 130, 1, today.plus(-1), today, 4), 9, -40),
-    );
-    map.insert(
-        id("portsmouth-cloze#c2"),
-        record(
-            state(6, 310, 420, today.plus(-20), today.plus(400), 0),
-            6,
-            -700,
-        ),
-    );
-    map.insert(
-        id("war"),
-        record(state(2, 250, 6, today.plus(-9), today.plus(-3), 0), 2, -10),
-    );
-    // An item of a card the deck no longer has: not exported.
-    map.insert(
-        id("removed-card"),
-        record(state(2, 250, 6, today.plus(-9), today.plus(-3), 0), 2, -900),
-    );
-    map
-}
 
 fn write(dir: &TempDir, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.path().join(name);
