@@ -310,6 +310,17 @@ pub struct DoctorArgs {
     pub json: bool,
 }
 
+/// Where a command writes a file it makes.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
 /// `recall derive`
 #[derive(Debug, Args)]
 pub struct DeriveArgs {
@@ -321,12 +332,8 @@ pub struct DeriveArgs {
     /// The deck title; the document's first heading if absent
     #[arg(long)]
     pub title: Option<String>,
-    /// Write the deck to FILE instead of standard output
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Replace FILE if it exists
-    #[arg(long, requires = "output")]
-    pub force: bool,
+    #[command(flatten)]
+    pub to: OutputArgs,
 }
 
 /// `recall deck …`
@@ -444,12 +451,8 @@ pub struct ExportArgs {
     /// The format to write
     #[arg(long, value_enum, default_value = "json")]
     pub format: ExportFormat,
-    /// Write to FILE instead of standard output
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Replace FILE if it exists
-    #[arg(long, requires = "output")]
-    pub force: bool,
+    #[command(flatten)]
+    pub to: OutputArgs,
     /// With --format apkg: include your schedule (interval, ease, due day, lapses)
     #[arg(long)]
     pub with_progress: bool,
@@ -466,12 +469,8 @@ pub struct ImportArgs {
     /// The deck title [default: the file name]
     #[arg(long)]
     pub title: Option<String>,
-    /// Write to FILE instead of standard output
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Replace FILE if it exists
-    #[arg(long, requires = "output")]
-    pub force: bool,
+    #[command(flatten)]
+    pub to: OutputArgs,
     /// With an Anki package: bring its schedule into your progress too
     #[arg(long)]
     pub with_progress: bool,

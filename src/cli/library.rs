@@ -533,7 +533,7 @@ pub fn export(
         ExportFormat::Csv => deckfile::export_sheet(&loaded.deck, b',').into_bytes(),
         ExportFormat::Tsv => deckfile::export_sheet(&loaded.deck, b'\t').into_bytes(),
         ExportFormat::Apkg => {
-            if args.output.is_none() && std::io::stdout().is_terminal() {
+            if args.to.output.is_none() && std::io::stdout().is_terminal() {
                 bail!("an Anki package is a binary file; give it a name with -o FILE.apkg");
             }
             let profile;
@@ -546,8 +546,8 @@ pub fn export(
             anki::export_package(&loaded.deck, progress, settings.today())?
         }
     };
-    write_output(args.output.as_deref(), args.force, &bytes, out)?;
-    if let Some(path) = &args.output {
+    write_output(args.to.output.as_deref(), args.to.force, &bytes, out)?;
+    if let Some(path) = &args.to.output {
         eprintln!(
             "wrote '{}' ({} cards)",
             path.display(),
@@ -582,15 +582,12 @@ pub fn import(
         bail!("--with-progress goes with Anki packages; a spreadsheet holds no schedule");
     }
     let stem = stem_of(&args.file);
-    let id = match &args.id {
-        Some(id) => DeckId::new(id).map_err(|e| anyhow!("--id {id:?} is not a valid deck id: it {e}"))?,
+    let id = match super::deck_naming(args.id.as_deref(), args.title.as_deref())? {
+        Some(id) => id,
         None => DeckId::new(&deckfile::slug_of(&stem)).map_err(|_| {
             anyhow!("cannot make a deck id from the file name '{file}'; give one with --id (lowercase letters, digits and '-')")
         })?,
     };
-    if args.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
-        bail!("--title is empty; give the deck a title or leave --title out");
-    }
     let title = args.title.clone().unwrap_or(stem);
     let text = deckfile::read_text(&args.file)?;
     let options = SheetOptions {
@@ -616,17 +613,12 @@ pub fn import(
         }
     };
     write_output(
-        args.output.as_deref(),
-        args.force,
+        args.to.output.as_deref(),
+        args.to.force,
         deckfile::to_json(&deck).as_bytes(),
         out,
     )?;
-    let target = args
-        .output
-        .as_ref()
-        .map_or("standard output".to_owned(), |p| {
-            format!("'{}'", p.display())
-        });
+    let target = super::destination(args.to.output.as_deref());
     eprintln!(
         "imported {} cards from '{file}' into {target}; check it with `recall deck check`",
         deck.cards.len()
@@ -643,12 +635,7 @@ fn import_anki(
     if args.title.is_some() {
         bail!("--title goes with spreadsheets; an Anki package brings its deck's own title");
     }
-    let id = match &args.id {
-        Some(id) => Some(
-            DeckId::new(id).map_err(|e| anyhow!("--id {id:?} is not a valid deck id: it {e}"))?,
-        ),
-        None => None,
-    };
+    let id = super::deck_naming(args.id.as_deref(), None)?;
     let options = anki::ImportOptions {
         id,
         with_progress: args.with_progress,
@@ -676,17 +663,12 @@ fn import_anki(
         false => None,
     };
     write_output(
-        args.output.as_deref(),
-        args.force,
+        args.to.output.as_deref(),
+        args.to.force,
         deckfile::to_json(deck).as_bytes(),
         out,
     )?;
-    let target = args
-        .output
-        .as_ref()
-        .map_or("standard output".to_owned(), |p| {
-            format!("'{}'", p.display())
-        });
+    let target = super::destination(args.to.output.as_deref());
     eprintln!(
         "imported {} cards ('{}') from '{}' into {target}",
         deck.cards.len(),
@@ -731,7 +713,8 @@ fn import_anki(
                     own.len()
                 )
             },
-            args.output
+            args.to
+                .output
                 .as_ref()
                 .map_or("FILE".to_owned(), |p| p.display().to_string())
         );

@@ -78,6 +78,31 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The `--id` and `--title` a command was given for a new deck, checked.
+pub fn deck_naming(
+    id: Option<&str>,
+    title: Option<&str>,
+) -> anyhow::Result<Option<recall::model::DeckId>> {
+    if title.is_some_and(|t| t.trim().is_empty()) {
+        anyhow::bail!("--title is empty; give the deck a title or leave --title out");
+    }
+    id.map(|id| {
+        recall::model::DeckId::new(id).map_err(|e| {
+            anyhow::anyhow!(
+                "--id {id:?} is not a valid deck id: it {e} (use lowercase letters, digits and '-')"
+            )
+        })
+    })
+    .transpose()
+}
+
+/// Where `write_output` puts its bytes, for messages.
+pub fn destination(path: Option<&std::path::Path>) -> String {
+    path.map_or("standard output".to_owned(), |p| {
+        format!("'{}'", p.display())
+    })
+}
+
 /// Writes a command's output to FILE (never replacing one without `force`;
 /// replacing atomically with it) or to standard output.
 pub fn write_output(
