@@ -16,11 +16,9 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::collection::{Card as AnkiCard, Collection, Note, NoteType, Stock};
 use super::html;
-use crate::deckfile::{MAX_CARDS, MAX_TEXT_CHARS};
+use crate::deckfile::{MAX_CARDS, MAX_TEXT_CHARS, slug_of};
 use crate::model::{Card, CardId, CardKind, Cloze, Deck, DeckId, ItemPart};
 
 /// The guid prefix of notes that recall exported: `recall:DECK/CARD`.
@@ -384,8 +382,8 @@ pub fn convert(
 
     let deck_id = match id.or_else(|| exported_deck(col)) {
         Some(id) => id,
-        None => DeckId::new(&slug(&title))
-            .or_else(|_| DeckId::new(&slug(file_stem)))
+        None => DeckId::new(&slug_of(&title))
+            .or_else(|_| DeckId::new(&slug_of(file_stem)))
             .or_else(|_| DeckId::new("anki-deck"))
             .map_err(|_| ConvertError::Nothing {
                 reason: "no deck id could be made; give one with --id".into(),
@@ -569,25 +567,6 @@ fn base36(mut n: u64, width: usize) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A deck id from a title: lowercase ASCII words joined by '-', accents
-/// dropped (Hokkaidō → hokkaido).
-pub fn slug(text: &str) -> String {
-    let folded: String = text
-        .nfkd()
-        .filter(|&c| !unicode_normalization::char::is_combining_mark(c))
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    let mut s = folded.split_whitespace().collect::<Vec<_>>().join("-");
-    s.truncate(64);
-    s.trim_end_matches('-').to_owned()
-}
-
 /// `text` cut to the longest text a deck file accepts.
 fn truncate(text: &str) -> String {
     match text.char_indices().nth(MAX_TEXT_CHARS) {
@@ -698,10 +677,13 @@ mod tests {
 
     #[test]
     fn slugs_are_ids() {
-        assert_eq!(slug("Japan & Russia: Hokkaidō!"), "japan-russia-hokkaido");
-        assert_eq!(slug("日本"), "");
-        assert!(slug(&"word ".repeat(40)).len() <= 64);
-        assert!(DeckId::new(&slug(&"word ".repeat(40))).is_ok());
+        assert_eq!(
+            slug_of("Japan & Russia: Hokkaidō!"),
+            "japan-russia-hokkaido"
+        );
+        assert_eq!(slug_of("日本"), "");
+        assert!(slug_of(&"word ".repeat(40)).len() <= 64);
+        assert!(DeckId::new(&slug_of(&"word ".repeat(40))).is_ok());
     }
 
     #[test]
