@@ -176,3 +176,18 @@ fn bad_input_is_an_error() {
         .code(1)
         .stderr(predicate::str::contains("not a valid deck id"));
 }
+
+#[test]
+fn a_document_without_years_gets_a_note() {
+    let dir = TempDir::new().unwrap();
+    let doc = dir.path().join("plain.txt");
+    fs::write(&doc, "Notes\n\nNothing here has a date.\n").unwrap();
+    recall()
+        .arg("derive")
+        .arg(&doc)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "carries a year, so the draft has no cards",
+        ));
+}

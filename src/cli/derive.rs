@@ -32,6 +32,12 @@ pub fn run(args: &DeriveArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> 
         deck.cards.len() - dates,
         args.document.display()
     );
+    if dates == 0 {
+        eprintln!(
+            "note: no sentence of '{}' carries a year, so the draft has no cards",
+            args.document.display()
+        );
+    }
     match &args.to.output {
         None => {
             out.write_all(json.as_bytes())?;

@@ -410,7 +410,13 @@ impl<'a> Parser<'a> {
             return;
         }
         let place = self.lines.place(self.text, offset);
-        self.push_at(place, &None, bare_message(e));
+        // Failing on the very first character: not JSON at all.
+        let message = if before.is_some_and(str::is_empty) {
+            "this is not JSON: a deck file starts with { \"recall_deck\": 1, … }".to_owned()
+        } else {
+            bare_message(e)
+        };
+        self.push_at(place, &None, message);
     }
 
     /// Reads an object's members, reporting duplicates and unknown names.
@@ -920,6 +926,7 @@ mod tests {
             "f.json:1:1: a deck file must be one JSON object",
         );
         assert_has(&problems("{\"a\": tru}"), "f.json:1:");
+        assert_has(&problems("root:x:0:0:root"), "f.json:1:1: this is not JSON");
     }
 
     #[test]
