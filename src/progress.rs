@@ -212,11 +212,6 @@ pub fn first_record(event: &ReviewEvent) -> Option<ItemRecord> {
 }
 
 impl ItemRecord {
-    /// Due today: its day has come, or it failed today and must come back.
-    pub fn is_due(&self, today: Day) -> bool {
-        self.state.due <= today || self.repeats_today(today)
-    }
-
     /// Scored below 4 today (SM-2 step 7): it comes back in today's session.
     pub fn repeats_today(&self, today: Day) -> bool {
         self.state.repeat_pending && self.state.last_review == today

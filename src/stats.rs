@@ -172,6 +172,8 @@ pub struct DeckSize {
     pub id: DeckId,
     /// Its number of study items, when the deck can be read.
     pub items: Option<usize>,
+    /// The learner's exam day for it: items are due by its eve.
+    pub exam: Option<Day>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -303,10 +305,12 @@ impl Collector {
             } else {
                 counts.mature += 1;
             }
-            let slot = if record.is_due(today) {
+            let exam = decks.iter().find(|d| &d.id == deck).and_then(|d| d.exam);
+            let due = crate::session::effective_due(s, today, exam);
+            let slot = if record.repeats_today(today) || due <= today {
                 Some(0)
             } else {
-                usize::try_from(s.due.since(today)).ok()
+                usize::try_from(due.since(today)).ok()
             };
             if let Some(f) = slot.and_then(|i| forecast.get_mut(i)) {
                 f.due += 1;
@@ -978,10 +982,12 @@ mod tests {
             DeckSize {
                 id: deck("d1"),
                 items: Some(5),
+                exam: None,
             },
             DeckSize {
                 id: deck("d2"),
                 items: None,
+                exam: None,
             },
         ];
         c.finish(days, &sizes, |_, _| true)
@@ -1259,6 +1265,7 @@ mod tests {
         let sizes = [DeckSize {
             id: deck("d1"),
             items: Some(4),
+            exam: None,
         }];
         let stats = c.finish(14, &sizes, |_, item| item != "a");
         assert_eq!(stats.counts.learning, 1); // x only

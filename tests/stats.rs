@@ -410,3 +410,38 @@ fn a_deck_file_is_a_scope_and_unknown_decks_are_errors() {
         .failure()
         .stderr(predicates::str::starts_with("error: "));
 }
+
+#[test]
+fn the_forecast_brings_items_forward_to_an_exam_eve() {
+    let env = Env::new();
+    let item = "japan-russia-dates/laxman-hokkaido";
+    env.review(item, 5, "2026-03-01");
+    env.review(item, 5, "2026-03-02"); // due 2026-03-08
+    env.recall()
+        .args([
+            "study",
+            "japan-russia-dates",
+            "--new",
+            "0",
+            "--exam",
+            "2026-03-05",
+            "--now",
+            "2026-03-03",
+        ])
+        .write_stdin("")
+        .assert()
+        .success();
+    let v = env.json(&["stats", "--json", "--now", "2026-03-03"]);
+    let due_on = |day: &str| {
+        v["forecast"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["day"] == day)
+            .unwrap()["due"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(due_on("2026-03-04"), 1, "due on the eve of the exam");
+    assert_eq!(due_on("2026-03-08"), 0);
+}

@@ -56,6 +56,7 @@ pub fn run(
         .map(|s| DeckSize {
             id: s.id.clone(),
             items: s.items,
+            exam: settings.exam_for(&s.id),
         })
         .collect();
     let stats = collector.finish(args.days, &sizes, |deck, item| {
