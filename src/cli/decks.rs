@@ -205,12 +205,22 @@ impl Members {
 /// every card (a deck can hold 100,000).
 pub struct DeckSummary {
     pub id: DeckId,
+    /// What `deck list` shows of it, when the deck can be found.
+    pub about: Option<About>,
     pub items: Option<usize>,
     pub members: Members,
     /// Every item id, kept only for decks where a card has several items
     /// (cloze deletions, reversed cards): two of a card are never introduced
     /// on one day, so new items are counted by card there.
     pub sibling_items: Option<Vec<String>>,
+}
+
+/// A deck's title, version, origin and size.
+pub struct About {
+    pub title: String,
+    pub version: Option<String>,
+    pub origin: &'static str,
+    pub cards: usize,
 }
 
 /// Summaries of the decks named, or of every deck in `studied`.
@@ -233,6 +243,12 @@ pub fn summaries(
             };
             return Ok(Some(DeckSummary {
                 id,
+                about: Some(About {
+                    title: info.title,
+                    version: info.version,
+                    origin: "installed",
+                    cards: info.cards,
+                }),
                 items: Some(info.items),
                 members: Members::AllBut(info.retired.into_iter().collect()),
                 sibling_items,
@@ -248,6 +264,12 @@ pub fn summaries(
             (items.len() > loaded.deck.cards.len()).then(|| items.iter().cloned().collect());
         Ok(Some(DeckSummary {
             id: loaded.deck.id.clone(),
+            about: Some(About {
+                title: loaded.deck.title.clone(),
+                version: loaded.deck.version.as_ref().map(ToString::to_string),
+                origin: loaded.origin.name(),
+                cards: loaded.deck.cards.len(),
+            }),
             items: Some(items.len()),
             members: Members::Items(items),
             sibling_items,
@@ -258,6 +280,7 @@ pub fn summaries(
         for id in studied {
             let summary = summarize(id.as_str())?.unwrap_or_else(|| DeckSummary {
                 id: id.clone(),
+                about: None,
                 items: None,
                 members: Members::Unknown,
                 sibling_items: None,

@@ -223,42 +223,28 @@ pub fn list(
     settings: &Settings,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let library = settings.library();
-    let mut entries = Vec::new();
+    let known: Vec<String> = catalog::known_ids(&settings.library())?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let mut summaries: BTreeMap<DeckId, Option<DeckSummary>> = BTreeMap::new();
-    for id in catalog::known_ids(&library)? {
-        let (title, version, origin, cards, items) = if library.contains(&id) {
-            let info = library.info(&id)?;
-            (
-                info.title.clone(),
-                info.version.clone(),
-                "installed",
-                info.cards,
-                info.items,
-            )
-        } else {
-            let deck = bundled::deck(id.as_str())
-                .ok_or_else(|| anyhow!("the bundled deck '{id}' is damaged"))?;
-            (
-                deck.title.clone(),
-                deck.version.as_ref().map(ToString::to_string),
-                "bundled",
-                deck.cards.len(),
-                deck.items().count(),
-            )
-        };
-        let summary = decks::summaries(&[id.to_string()], settings, &[])?.pop();
-        summaries.insert(id.clone(), summary);
+    let mut entries = Vec::new();
+    for summary in decks::summaries(&known, settings, &[])? {
+        let about = summary
+            .about
+            .as_ref()
+            .ok_or_else(|| anyhow!("the deck '{}' cannot be read", summary.id))?;
         entries.push(ListEntry {
-            id: id.to_string(),
-            title,
-            version,
-            origin,
-            cards,
-            items,
+            id: summary.id.to_string(),
+            title: about.title.clone(),
+            version: about.version.clone(),
+            origin: about.origin,
+            cards: about.cards,
+            items: summary.items.unwrap_or(0),
             due: 0,
             new_available: 0,
         });
+        summaries.insert(summary.id.clone(), Some(summary));
     }
     let today = settings.today();
     let tallies = tally_decks(settings, today, &mut summaries, true)?;
